@@ -1,0 +1,132 @@
+//! Command-line arguments (clap).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use piimap::report::Format;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  scan finished; no finding at or above --fail-on
+  1  scan finished; findings at or above --fail-on
+  2  usage error or fatal error (bad option, missing target, invalid detector or config
+     file, output not writable); with --strict, also any per-file error";
+
+/// piimap: find personal data (PII) in file shares and report it, masked.
+#[derive(Debug, Parser)]
+#[command(name = "piimap", version, about, after_help = EXIT_CODES, max_term_width = 100)]
+pub struct Cli {
+    /// Read options from this TOML file instead of ./piimap.toml.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan files and directories for personal data.
+    #[command(after_help = EXIT_CODES)]
+    Scan(ScanArgs),
+    /// List or check detectors.
+    #[command(subcommand)]
+    Detectors(DetectorsCommand),
+    /// Print the JSON Schema of `--format json` output (and of each `jsonl` line under
+    /// `$defs.Finding`).
+    Schema,
+}
+
+/// `piimap detectors …`.
+#[derive(Debug, Subcommand)]
+pub enum DetectorsCommand {
+    /// List the detectors (built-in plus --detectors).
+    List {
+        /// Also load detector files from this directory (same id: replaces the built-in).
+        #[arg(long, value_name = "DIR")]
+        detectors: Option<PathBuf>,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check every detector: it compiles, finds each of its examples and none of its
+    /// negative examples. Exits 1 if any check fails.
+    Check {
+        /// Also load detector files from this directory.
+        #[arg(long, value_name = "DIR")]
+        detectors: Option<PathBuf>,
+    },
+}
+
+/// `piimap scan …`. Every option can also be set in the config file's `[scan]` table
+/// (snake_case keys, for example `min_confidence = 0.7`); the command line wins.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Files or directories to scan.
+    #[arg(required = true, value_name = "TARGET")]
+    pub targets: Vec<PathBuf>,
+
+    /// Output format [default: human].
+    #[arg(short, long, value_enum)]
+    pub format: Option<Format>,
+
+    /// Write the report to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Report only findings with at least this confidence (0..1) [default: 0.5].
+    #[arg(long, value_name = "X")]
+    pub min_confidence: Option<f32>,
+
+    /// When to exit with 1: `any` finding (default), `never`, a confidence (`0.8`: a finding
+    /// at or above it), or detector ids (`credit_card,iban`: a finding of one of them).
+    #[arg(long, value_name = "WHEN")]
+    pub fail_on: Option<String>,
+
+    /// Also load detector files (*.toml) from DIR; a detector with a built-in id replaces it.
+    #[arg(long, value_name = "DIR")]
+    pub detectors: Option<PathBuf>,
+
+    /// Run only these detectors (comma-separated ids).
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    pub only: Vec<String>,
+
+    /// Worker threads [default: one per CPU].
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// Scan only files matching GLOB (repeatable). Without `/` a glob matches file names
+    /// anywhere (`*.csv`); with `/` it matches the path below the target (`hr/**/*.txt`).
+    #[arg(long, value_name = "GLOB")]
+    pub include: Vec<String>,
+
+    /// Skip files and directories matching GLOB (repeatable; same rules as --include).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+
+    /// Honour .gitignore, .ignore and git exclude files (off: file shares are not repos).
+    #[arg(long)]
+    pub respect_gitignore: bool,
+
+    /// Follow symbolic links (loops are detected and reported).
+    #[arg(short = 'L', long)]
+    pub follow: bool,
+
+    /// Include raw values in the output. Off by default: reports show masked values only.
+    #[arg(long)]
+    pub show_values: bool,
+
+    /// Exit with 2 if any file could not be read.
+    #[arg(long)]
+    pub strict: bool,
+
+    /// No progress bar and no per-file error messages on standard error.
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// Bytes read per chunk when streaming files [default: 1 MiB].
+    #[arg(long, value_name = "BYTES", hide = true)]
+    pub chunk_size: Option<usize>,
+}

@@ -1,0 +1,137 @@
+//! The command-line interface: argument parsing, config merging, progress, exit codes.
+
+mod args;
+mod config;
+mod scan;
+
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::Parser;
+
+use piimap::classification::Taxonomy;
+use piimap::detection::{Catalog, Engine, EngineOptions, examples};
+
+pub use args::Cli;
+use args::{Command, DetectorsCommand};
+
+/// Exit code: nothing to report.
+pub const EXIT_CLEAN: u8 = 0;
+/// Exit code: findings at or above `--fail-on`.
+pub const EXIT_FINDINGS: u8 = 1;
+/// Exit code: usage or fatal error.
+pub const EXIT_ERROR: u8 = 2;
+
+/// Runs the program and returns its exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() {
+                EXIT_ERROR
+            } else {
+                EXIT_CLEAN
+            };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("piimap: error: {e:#}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<u8> {
+    match cli.command {
+        Command::Scan(args) => {
+            let config = config::load(cli.config.as_deref())?;
+            scan::run(args, config.scan)
+        }
+        Command::Detectors(DetectorsCommand::List { detectors, json }) => {
+            let catalog = load_catalog(detectors.as_deref())?;
+            list(&catalog, json)?;
+            Ok(EXIT_CLEAN)
+        }
+        Command::Detectors(DetectorsCommand::Check { detectors }) => {
+            let catalog = load_catalog(detectors.as_deref())?;
+            let engine = Engine::new(&catalog, EngineOptions::default())?;
+            let failures = examples::check(&engine);
+            let total: usize = catalog
+                .detectors()
+                .iter()
+                .map(|d| d.examples.len() + d.negative_examples.len())
+                .sum();
+            for f in &failures {
+                let what = if f.missed {
+                    "example not found"
+                } else {
+                    "negative example found"
+                };
+                println!(
+                    "FAIL {} ({}): {what}: {:?}",
+                    f.detector, f.origin, f.example
+                );
+            }
+            println!(
+                "{} detectors, {} examples: {} passed, {} failed",
+                catalog.detectors().len(),
+                total,
+                total - failures.len(),
+                failures.len()
+            );
+            Ok(if failures.is_empty() {
+                EXIT_CLEAN
+            } else {
+                EXIT_FINDINGS
+            })
+        }
+        Command::Schema => {
+            let schema = schemars::schema_for!(piimap::report::JsonReport);
+            println!("{}", serde_json::to_string_pretty(&schema)?);
+            Ok(EXIT_CLEAN)
+        }
+    }
+}
+
+/// The built-in catalogue plus `dir`, checked against the taxonomy.
+pub fn load_catalog(dir: Option<&std::path::Path>) -> Result<Catalog> {
+    let mut catalog = Catalog::builtin().context("built-in detectors")?;
+    if let Some(dir) = dir {
+        catalog
+            .load_dir(dir)
+            .with_context(|| format!("loading detectors from {}", dir.display()))?;
+    }
+    Taxonomy::builtin()?.check_detectors(catalog.detectors())?;
+    Ok(catalog)
+}
+
+fn list(catalog: &Catalog, json: bool) -> Result<()> {
+    if json {
+        let list: Vec<_> = catalog
+            .detectors()
+            .iter()
+            .map(|d| {
+                serde_json::json!({
+                    "id": d.id, "name": d.name, "category": d.category, "description": d.description,
+                    "confidence": d.confidence, "validator": d.validator.as_ref().map(|v| &v.0),
+                    "patterns": d.patterns.iter().map(|p| &p.name).collect::<Vec<_>>(), "origin": d.origin,
+                })
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&list)?);
+    } else {
+        println!("{:<16} {:<44} {:<14} NAME", "ID", "CATEGORY", "VALIDATOR");
+        for d in catalog.detectors() {
+            let validator = d.validator.as_ref().map_or("-", |v| v.0.as_str());
+            println!(
+                "{:<16} {:<44} {:<14} {}",
+                d.id, d.category, validator, d.name
+            );
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,318 @@
+//! `piimap scan`.
+
+use std::fs::File;
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use piimap::classification::{AssetSummary, Taxonomy};
+use piimap::detection::{Engine, EngineOptions};
+use piimap::finding::Finding;
+use piimap::report::{self, DetectorInfo, Format, Outcome, ScanMeta};
+use piimap::scan::{self, Event, ScanOptions};
+use piimap::source::walk::WalkOptions;
+
+use super::args::ScanArgs;
+use super::config::ScanConfig;
+use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, load_catalog};
+
+/// When a scan exits with 1.
+#[derive(Debug, Clone, PartialEq)]
+enum FailOn {
+    Any,
+    Never,
+    Confidence(f32),
+    Detectors(Vec<String>),
+}
+
+impl FailOn {
+    fn parse(s: &str, known: &[&str]) -> Result<FailOn> {
+        let s = s.trim();
+        if s == "any" {
+            return Ok(FailOn::Any);
+        }
+        if s == "never" {
+            return Ok(FailOn::Never);
+        }
+        if let Ok(x) = s.parse::<f32>() {
+            if !(0.0..=1.0).contains(&x) {
+                bail!("--fail-on {s}: a confidence must be within 0..=1");
+            }
+            return Ok(FailOn::Confidence(x));
+        }
+        let ids: Vec<String> = s
+            .split(',')
+            .map(|d| d.trim().to_string())
+            .filter(|d| !d.is_empty())
+            .collect();
+        for id in &ids {
+            if !known.contains(&id.as_str()) {
+                bail!(
+                    "--fail-on: unknown detector `{id}` (known: {})",
+                    known.join(", ")
+                );
+            }
+        }
+        if ids.is_empty() {
+            bail!("--fail-on: expected `any`, `never`, a confidence or detector ids");
+        }
+        Ok(FailOn::Detectors(ids))
+    }
+
+    fn trips(&self, f: &Finding) -> bool {
+        match self {
+            FailOn::Any => true,
+            FailOn::Never => false,
+            FailOn::Confidence(x) => f.confidence >= *x,
+            FailOn::Detectors(ids) => ids.iter().any(|id| *id == f.detector),
+        }
+    }
+}
+
+/// Runs a scan; returns the exit code.
+pub fn run(args: ScanArgs, config: ScanConfig) -> Result<u8> {
+    let started = Instant::now();
+    let started_at = jiff::Timestamp::now().to_string();
+    let format = args.format.or(config.format).unwrap_or(Format::Human);
+    let min_confidence = args.min_confidence.or(config.min_confidence).unwrap_or(0.5);
+    if !(0.0..=1.0).contains(&min_confidence) {
+        bail!("--min-confidence {min_confidence}: must be within 0..=1");
+    }
+    let quiet = args.quiet || config.quiet;
+    let strict = args.strict || config.strict;
+    let show_values = args.show_values || config.show_values;
+    let only = if args.only.is_empty() {
+        config.only
+    } else {
+        args.only
+    };
+
+    let mut catalog = load_catalog(
+        args.detectors
+            .as_ref()
+            .or(config.detectors.as_ref())
+            .map(|p| p.as_path()),
+    )?;
+    if !only.is_empty() {
+        let known: Vec<String> = catalog.detectors().iter().map(|d| d.id.clone()).collect();
+        if let Some(bad) = only.iter().find(|id| !known.contains(id)) {
+            bail!(
+                "--only: unknown detector `{bad}` (known: {})",
+                known.join(", ")
+            );
+        }
+        catalog.retain(|d| only.contains(&d.id));
+    }
+    let known: Vec<&str> = catalog.detectors().iter().map(|d| d.id.as_str()).collect();
+    let fail_on = FailOn::parse(
+        args.fail_on
+            .as_deref()
+            .or(config.fail_on.as_deref())
+            .unwrap_or("any"),
+        &known,
+    )?;
+    let engine = Engine::new(
+        &catalog,
+        EngineOptions {
+            min_confidence,
+            ..EngineOptions::default()
+        },
+    )?;
+    let taxonomy = Taxonomy::builtin()?;
+
+    let options = ScanOptions {
+        walk: WalkOptions {
+            threads: args.threads.or(config.threads).unwrap_or(0),
+            include: if args.include.is_empty() {
+                config.include
+            } else {
+                args.include
+            },
+            exclude: if args.exclude.is_empty() {
+                config.exclude
+            } else {
+                args.exclude
+            },
+            respect_gitignore: args.respect_gitignore || config.respect_gitignore,
+            follow_links: args.follow || config.follow,
+        },
+        chunk_size: args
+            .chunk_size
+            .or(config.chunk_size)
+            .unwrap_or(scan::stream::DEFAULT_CHUNK),
+        show_values,
+    };
+
+    let output_path = args.output.or(config.output);
+    let out: Box<dyn Write> = match &output_path {
+        Some(path) => {
+            Box::new(BufWriter::new(File::create(path).with_context(|| {
+                format!("cannot create output file {}", path.display())
+            })?))
+        }
+        None => Box::new(BufWriter::new(io::stdout().lock())),
+    };
+    let mut writer = report::writer(format, out);
+    let meta = ScanMeta {
+        started_at,
+        targets: args
+            .targets
+            .iter()
+            .map(|t| t.display().to_string())
+            .collect(),
+        min_confidence,
+        show_values,
+        detectors: engine
+            .detectors()
+            .iter()
+            .map(|d| DetectorInfo {
+                id: d.id.clone(),
+                name: d.name.clone(),
+                category: d.category.clone(),
+                description: d.description.clone(),
+            })
+            .collect(),
+    };
+
+    let progress = if !quiet && io::stderr().is_terminal() {
+        let pb = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr_with_hz(10));
+        pb.set_style(
+            ProgressStyle::with_template("{spinner} {elapsed_precise} {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        Some(pb)
+    } else {
+        None
+    };
+    // Per-file messages on standard error only when the report does not already list them
+    // there (human) and the user did not ask for silence.
+    let log_errors = !quiet && format != Format::Human;
+
+    let mut outcome = Outcome::default();
+    let mut tripped = false;
+    let mut write_error: Option<io::Error> = None;
+    writer.begin(&meta).context("writing report")?;
+    let note = |message: String| {
+        if log_errors {
+            match &progress {
+                Some(pb) => pb.suspend(|| eprintln!("piimap: {message}")),
+                None => eprintln!("piimap: {message}"),
+            }
+        }
+    };
+    scan::run(&engine, &args.targets, &options, |event| match event {
+        Event::File(file) => {
+            let s = &mut outcome.summary;
+            s.bytes_scanned += file.bytes;
+            if let Some(reason) = file.skipped {
+                s.files_skipped += 1;
+                outcome.skipped.push(piimap::finding::Skipped {
+                    path: file.path,
+                    reason,
+                });
+                return;
+            }
+            s.files_scanned += 1;
+            s.findings += file.findings.len() as u64;
+            for f in &file.findings {
+                *s.findings_by_detector
+                    .entry(f.detector.clone())
+                    .or_insert(0) += 1;
+                tripped |= fail_on.trips(f);
+            }
+            if let Some(asset) = AssetSummary::from_findings(&file.path, &file.findings, &taxonomy)
+            {
+                s.assets_with_findings += 1;
+                outcome.assets.push(asset);
+            }
+            if write_error.is_none() {
+                if let Err(e) = writer.findings(&file.findings) {
+                    write_error = Some(e);
+                }
+            }
+            if let Some(err) = file.error {
+                outcome.summary.errors += 1;
+                note(format!("{}: {}", err.path, err.reason));
+                outcome.errors.push(err);
+            }
+            if let Some(pb) = &progress {
+                let s = &outcome.summary;
+                let secs = started.elapsed().as_secs_f64().max(1e-3);
+                pb.set_message(format!(
+                    "files {} | {} | {}/s | findings {}",
+                    s.files_scanned,
+                    report::human_bytes(s.bytes_scanned),
+                    report::human_bytes((s.bytes_scanned as f64 / secs) as u64),
+                    s.findings
+                ));
+                pb.tick();
+            }
+        }
+        Event::Skipped(skipped) => {
+            outcome.summary.files_skipped += 1;
+            outcome.skipped.push(skipped);
+        }
+        Event::Error(err) => {
+            outcome.summary.errors += 1;
+            note(format!("{}: {}", err.path, err.reason));
+            outcome.errors.push(err);
+        }
+    })?;
+    if let Some(pb) = &progress {
+        pb.finish_and_clear();
+    }
+    outcome.summary.elapsed_seconds = (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0;
+    outcome.assets.sort_by(|a, b| a.asset.cmp(&b.asset));
+    outcome.errors.sort_by(|a, b| a.path.cmp(&b.path));
+    outcome.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    let finished = match write_error {
+        Some(e) => Err(e),
+        None => writer.finish(&outcome),
+    };
+    match finished {
+        Ok(()) => {}
+        // A closed pipe (`piimap scan … | head`) is not an error of the scan.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
+        Err(e) => {
+            let target =
+                output_path.map_or("standard output".to_string(), |p| p.display().to_string());
+            return Err(e).with_context(|| format!("writing report to {target}"));
+        }
+    }
+    Ok(if strict && outcome.summary.errors > 0 {
+        EXIT_ERROR
+    } else if tripped {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fail_on_forms() {
+        let known = ["email", "iban"];
+        assert_eq!(FailOn::parse("any", &known).expect("ok"), FailOn::Any);
+        assert_eq!(FailOn::parse("never", &known).expect("ok"), FailOn::Never);
+        assert_eq!(
+            FailOn::parse("0.8", &known).expect("ok"),
+            FailOn::Confidence(0.8)
+        );
+        assert_eq!(
+            FailOn::parse("email, iban", &known).expect("ok"),
+            FailOn::Detectors(vec!["email".into(), "iban".into()])
+        );
+        assert!(FailOn::parse("1.5", &known).is_err());
+        assert!(
+            FailOn::parse("phone", &known)
+                .expect_err("unknown")
+                .to_string()
+                .contains("unknown detector `phone`")
+        );
+    }
+}

@@ -1,0 +1,215 @@
+//! Static analysis of detector patterns, used to pick a prefilter for each one.
+//!
+//! The engine never runs a pattern over every byte when it can avoid it. For patterns that
+//! have no keyword, it computes the longest run of ASCII digits that *every* match must
+//! contain (`\d{3}-\d{2}-\d{4}` guarantees a run of 4); the engine then searches only windows
+//! around such digit runs, which a byte loop finds at memory speed.
+
+use regex_syntax::hir::{Class, Hir, HirKind};
+
+/// Guaranteed ASCII digit runs of a sub-expression, over all strings it matches.
+#[derive(Debug, Clone, Copy)]
+struct Runs {
+    /// `Some(n)`: every match is made of digits only and has at least `n` of them.
+    all_digits: Option<usize>,
+    /// Every match starts with at least this many digits.
+    prefix: usize,
+    /// Every match ends with at least this many digits.
+    suffix: usize,
+    /// Every match contains a run of at least this many consecutive digits.
+    inner: usize,
+}
+
+impl Runs {
+    const NONE: Runs = Runs {
+        all_digits: None,
+        prefix: 0,
+        suffix: 0,
+        inner: 0,
+    };
+
+    fn digits(n: usize) -> Runs {
+        Runs {
+            all_digits: Some(n),
+            prefix: n,
+            suffix: n,
+            inner: n,
+        }
+    }
+
+    fn concat(self, next: Runs) -> Runs {
+        match (self.all_digits, next.all_digits) {
+            (Some(a), Some(b)) => Runs::digits(a + b),
+            (Some(a), None) => Runs {
+                all_digits: None,
+                prefix: a + next.prefix,
+                suffix: next.suffix,
+                inner: next.inner.max(a + next.prefix),
+            },
+            (None, Some(b)) => Runs {
+                all_digits: None,
+                prefix: self.prefix,
+                suffix: self.suffix + b,
+                inner: self.inner.max(self.suffix + b),
+            },
+            (None, None) => Runs {
+                all_digits: None,
+                prefix: self.prefix,
+                suffix: next.suffix,
+                inner: self.inner.max(next.inner).max(self.suffix + next.prefix),
+            },
+        }
+    }
+
+    fn either(self, other: Runs) -> Runs {
+        Runs {
+            all_digits: match (self.all_digits, other.all_digits) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                _ => None,
+            },
+            prefix: self.prefix.min(other.prefix),
+            suffix: self.suffix.min(other.suffix),
+            inner: self.inner.min(other.inner),
+        }
+    }
+}
+
+fn is_digit_class(class: &Class) -> bool {
+    match class {
+        Class::Unicode(c) => {
+            !c.ranges().is_empty()
+                && c.ranges()
+                    .iter()
+                    .all(|r| r.start() >= '0' && r.end() <= '9')
+        }
+        Class::Bytes(c) => {
+            !c.ranges().is_empty()
+                && c.ranges()
+                    .iter()
+                    .all(|r| r.start() >= b'0' && r.end() <= b'9')
+        }
+    }
+}
+
+fn runs(hir: &Hir) -> Runs {
+    match hir.kind() {
+        // Zero-width: transparent inside a run of digits.
+        HirKind::Empty | HirKind::Look(_) => Runs::digits(0),
+        HirKind::Literal(lit) => {
+            let bytes = &lit.0;
+            let mut acc = Runs::digits(0);
+            for &b in bytes.iter() {
+                acc = acc.concat(if b.is_ascii_digit() {
+                    Runs::digits(1)
+                } else {
+                    Runs::NONE
+                });
+            }
+            acc
+        }
+        HirKind::Class(class) => {
+            if is_digit_class(class) {
+                Runs::digits(1)
+            } else {
+                Runs::NONE
+            }
+        }
+        HirKind::Capture(cap) => runs(&cap.sub),
+        HirKind::Repetition(rep) => {
+            let sub = runs(&rep.sub);
+            let min = rep.min as usize;
+            match sub.all_digits {
+                Some(n) => Runs::digits(n * min),
+                None if min == 0 => Runs::NONE,
+                None => Runs {
+                    all_digits: None,
+                    prefix: sub.prefix,
+                    suffix: sub.suffix,
+                    inner: if min >= 2 {
+                        sub.inner.max(sub.suffix + sub.prefix)
+                    } else {
+                        sub.inner
+                    },
+                },
+            }
+        }
+        HirKind::Concat(subs) => subs
+            .iter()
+            .fold(Runs::digits(0), |acc, h| acc.concat(runs(h))),
+        HirKind::Alternation(subs) => subs
+            .iter()
+            .map(runs)
+            .reduce(Runs::either)
+            .unwrap_or(Runs::NONE),
+    }
+}
+
+/// The length of the longest run of consecutive ASCII digits that every match of `hir`
+/// contains. 0 means a match may contain no digit at all.
+pub fn min_digit_run(hir: &Hir) -> usize {
+    runs(hir).inner
+}
+
+/// Whether `hir` has a capture group called `name`.
+pub fn has_group(hir: &Hir, name: &str) -> bool {
+    match hir.kind() {
+        HirKind::Capture(cap) => cap.name.as_deref() == Some(name) || has_group(&cap.sub, name),
+        HirKind::Repetition(rep) => has_group(&rep.sub, name),
+        HirKind::Concat(subs) | HirKind::Alternation(subs) => {
+            subs.iter().any(|h| has_group(h, name))
+        }
+        _ => false,
+    }
+}
+
+/// Parses a detector pattern the way the engine compiles it: ASCII mode (`\d`, `\w`, `\b` are
+/// ASCII), matching arbitrary bytes (`.` and negated classes may match invalid UTF-8).
+pub fn parse(pattern: &str) -> Result<Hir, String> {
+    regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .build()
+        .parse(pattern)
+        .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(p: &str) -> usize {
+        min_digit_run(&parse(p).expect("test pattern parses"))
+    }
+
+    #[test]
+    fn digit_runs_of_common_shapes() {
+        assert_eq!(run(r"\d{3}-\d{2}-\d{4}"), 4);
+        assert_eq!(run(r"\b\d{9}\b"), 9);
+        assert_eq!(run(r"\d{3}-?\d{2}-?\d{4}"), 4);
+        assert_eq!(run(r"\d{3}\d?\d{2}"), 5);
+        assert_eq!(run(r"(?:\d{4}[ -]?){3}\d{4}"), 4);
+        assert_eq!(run(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}"), 2);
+        assert_eq!(run(r"(?:\d{1,3}\.){3}\d{1,3}"), 1);
+        assert_eq!(run(r"[a-z]+@[a-z]+"), 0);
+        assert_eq!(run(r"\d{4}|[a-z]{3}"), 0);
+        assert_eq!(run(r"\d{4}|x\d{6}"), 4);
+        assert_eq!(run(r"19\d\d"), 4);
+        assert_eq!(run(r"(?:\d{2})+"), 2);
+        assert_eq!(run(r"(?:a\d{2}){2}"), 2);
+        assert_eq!(run(r"(?:\d{2}a\d){2}"), 3);
+        assert_eq!(run(r"[0-9a-f]{4}"), 0);
+    }
+
+    #[test]
+    fn finds_named_groups() {
+        let hir = parse(r"(?:^|\W)(?P<value>\d{4})(?:\W|$)").expect("parses");
+        assert!(has_group(&hir, "value"));
+        assert!(!has_group(&hir, "other"));
+    }
+
+    #[test]
+    fn non_ascii_literal_is_accepted_in_ascii_mode() {
+        assert!(parse("März").is_ok());
+        assert!(parse(r"(?i)geburtsdatum\s{0,3}\d").is_ok());
+    }
+}

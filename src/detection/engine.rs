@@ -1,0 +1,637 @@
+//! The matching engine: one pass of cheap prefilters per buffer, then multi-pattern regexes
+//! only where a match is possible, then validators and context only on candidates.
+//!
+//! Patterns are split into groups by how they can be prefiltered:
+//!
+//! * **keyword** groups — detectors that declare `keywords`: one Aho-Corasick pass finds the
+//!   keywords, and the group's regex runs only in windows around them;
+//! * **digit-run** groups — patterns whose every match contains a run of at least `k` ASCII
+//!   digits ([`analyze::min_digit_run`]): a byte loop finds such runs and the regex runs in
+//!   windows around them;
+//! * the **everywhere** group — the rest, searched over the whole buffer.
+//!
+//! Each group is one `regex-automata` meta regex built with `build_many`, which reports the
+//! pattern that matched and where. Candidates that fail their pattern's validator give the
+//! other patterns of the group that match at the same position their chance, so that a
+//! Luhn-failing 9-digit card shape does not hide a valid national number of the same shape.
+//!
+//! Scanning allocates nothing per candidate: all buffers live in a reusable [`Scratch`].
+
+use std::ops::Range;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind as AcMatchKind};
+use regex_automata::{
+    Anchored, Input, MatchKind, PatternID, PatternSet,
+    meta::{self, Regex},
+    util::captures::Captures,
+};
+
+use super::catalog::{Catalog, Detector};
+use super::context::{self, ContextMatcher};
+use super::validate::{Ctx, Verdict};
+use crate::error::{DetectorError, Result};
+
+/// Options of the engine.
+#[derive(Debug, Clone, Copy)]
+pub struct EngineOptions {
+    /// Hits below this confidence are not reported.
+    pub min_confidence: f32,
+    /// "Today", for validators that judge plausibility (dates of birth).
+    pub today: (i32, u8, u8),
+}
+
+impl Default for EngineOptions {
+    fn default() -> Self {
+        let now = jiff::ZonedDateTime::now();
+        EngineOptions {
+            min_confidence: 0.5,
+            today: (i32::from(now.year()), now.month() as u8, now.day() as u8),
+        }
+    }
+}
+
+/// A reported match: detector, span in the scanned buffer, and score.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Hit {
+    /// Index of the detector in [`Engine::detectors`].
+    pub detector: u16,
+    /// Index of the pattern within the detector.
+    pub pattern: u16,
+    /// Start of the match (byte offset in the buffer).
+    pub start: usize,
+    /// End of the match (exclusive).
+    pub end: usize,
+    /// Final confidence in `0..=1`.
+    pub confidence: f32,
+    /// The validator flagged a well-known test or reserved value.
+    pub test_value: bool,
+    /// A context word was found near the match.
+    pub context: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Trigger {
+    Keywords,
+    DigitRun(usize),
+    Everywhere,
+}
+
+#[derive(Debug)]
+struct Group {
+    trigger: Trigger,
+    /// Leftmost-first regex over the group's patterns.
+    regex: Regex,
+    /// `MatchKind::All` twin, to learn which other patterns match at a candidate's start.
+    all: Option<Regex>,
+    /// Group-local pattern id → (detector, pattern) indices.
+    patterns: Vec<(u16, u16)>,
+    /// Group-local pattern id → whether its `value` capture group gives the reported span.
+    value_group: Vec<bool>,
+    /// Longest match of any pattern in the group (plus keyword distance for keyword groups).
+    pad: usize,
+}
+
+/// A compiled detector set. Cheap to share across threads; each thread needs a [`Scratch`].
+#[derive(Debug)]
+pub struct Engine {
+    detectors: Vec<Detector>,
+    contexts: Vec<ContextMatcher>,
+    groups: Vec<Group>,
+    keywords: Option<AhoCorasick>,
+    /// Keyword index → detector that declared it.
+    keyword_owner: Vec<u16>,
+    options: EngineOptions,
+    ctx: Ctx,
+    lookbehind: usize,
+    lookahead: usize,
+}
+
+/// Per-thread mutable state of a scan: regex caches and reusable buffers.
+#[derive(Debug)]
+pub struct Scratch {
+    caches: Vec<meta::Cache>,
+    all_caches: Vec<Option<meta::Cache>>,
+    patset: Vec<PatternSet>,
+    captures: Vec<Captures>,
+    windows: Vec<Range<usize>>,
+    hits: Vec<Hit>,
+}
+
+impl Scratch {
+    /// The hits of the last [`Engine::scan`], sorted by start, without overlaps.
+    pub fn hits(&self) -> &[Hit] {
+        &self.hits
+    }
+}
+
+fn engine_error(detector: &Detector, message: String) -> DetectorError {
+    DetectorError {
+        file: detector.origin.clone(),
+        detector: detector.id.clone(),
+        field: "pattern".into(),
+        message,
+    }
+}
+
+impl Engine {
+    /// Compiles every detector of `catalog`.
+    pub fn new(catalog: &Catalog, options: EngineOptions) -> Result<Engine> {
+        let detectors = catalog.detectors().to_vec();
+        if detectors.len() > usize::from(u16::MAX) {
+            return Err(DetectorError {
+                file: "?".into(),
+                detector: "?".into(),
+                field: "id".into(),
+                message: "too many detectors".into(),
+            }
+            .into());
+        }
+        // Assign every pattern to a group.
+        let mut plan: Vec<(Trigger, Vec<(u16, u16)>)> = Vec::new();
+        let mut keywords = Vec::new();
+        let mut keyword_owner = Vec::new();
+        let mut lookbehind = 0;
+        let mut lookahead = 0;
+        for (di, d) in detectors.iter().enumerate() {
+            for kw in &d.keywords {
+                keywords.push(kw.clone());
+                keyword_owner.push(di as u16);
+            }
+            for (pi, p) in d.patterns.iter().enumerate() {
+                let trigger = if !d.keywords.is_empty() {
+                    Trigger::Keywords
+                } else if p.digit_run > 0 {
+                    Trigger::DigitRun(p.digit_run)
+                } else {
+                    Trigger::Everywhere
+                };
+                match plan.iter_mut().find(|(t, _)| *t == trigger) {
+                    Some((_, list)) => list.push((di as u16, pi as u16)),
+                    None => plan.push((trigger, vec![(di as u16, pi as u16)])),
+                }
+                let reach = p.max_len + d.context.window.max(d.keyword_window);
+                lookbehind = lookbehind.max(reach);
+                lookahead = lookahead.max(reach);
+            }
+        }
+        let mut groups = Vec::with_capacity(plan.len());
+        for (trigger, patterns) in plan {
+            let hirs: Vec<_> = patterns
+                .iter()
+                .map(|&(d, p)| {
+                    detectors[usize::from(d)].patterns[usize::from(p)]
+                        .hir
+                        .clone()
+                })
+                .collect();
+            let first = &detectors[usize::from(patterns[0].0)];
+            let build = |kind: MatchKind| {
+                Regex::builder()
+                    .configure(meta::Config::new().match_kind(kind).utf8_empty(false))
+                    .build_many_from_hir(&hirs)
+                    .map_err(|e| engine_error(first, e.to_string()))
+            };
+            let regex = build(MatchKind::LeftmostFirst)?;
+            let all = if patterns.len() > 1 {
+                Some(build(MatchKind::All)?)
+            } else {
+                None
+            };
+            let mut pad = 0;
+            for &(d, p) in &patterns {
+                let det = &detectors[usize::from(d)];
+                let extra = if trigger == Trigger::Keywords {
+                    det.keyword_window + det.keywords.iter().map(String::len).max().unwrap_or(0)
+                } else {
+                    0
+                };
+                pad = pad.max(det.patterns[usize::from(p)].max_len + extra);
+            }
+            let value_group = patterns
+                .iter()
+                .map(|&(d, p)| detectors[usize::from(d)].patterns[usize::from(p)].value_group)
+                .collect();
+            groups.push(Group {
+                trigger,
+                regex,
+                all,
+                patterns,
+                value_group,
+                pad,
+            });
+        }
+        let keywords = if keywords.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .match_kind(AcMatchKind::Standard)
+                    .build(&keywords)
+                    .map_err(|e| DetectorError {
+                        file: "?".into(),
+                        detector: "?".into(),
+                        field: "keywords".into(),
+                        message: e.to_string(),
+                    })?,
+            )
+        };
+        let contexts = detectors
+            .iter()
+            .map(|d| ContextMatcher::new(&d.context))
+            .collect();
+        Ok(Engine {
+            ctx: Ctx {
+                today: options.today,
+            },
+            detectors,
+            contexts,
+            groups,
+            keywords,
+            keyword_owner,
+            options,
+            lookbehind,
+            lookahead,
+        })
+    }
+
+    /// The compiled detectors; [`Hit::detector`] indexes this slice.
+    pub fn detectors(&self) -> &[Detector] {
+        &self.detectors
+    }
+
+    /// The options the engine was built with.
+    pub fn options(&self) -> &EngineOptions {
+        &self.options
+    }
+
+    /// Bytes of text before a reported match that the engine may look at (context, keywords).
+    /// Callers that scan a stream in chunks keep this much of the previous chunk.
+    pub fn lookbehind(&self) -> usize {
+        self.lookbehind
+    }
+
+    /// Bytes after the start of a reported match that the engine may look at.
+    pub fn lookahead(&self) -> usize {
+        self.lookahead
+    }
+
+    /// A fresh scratch space for one thread.
+    pub fn scratch(&self) -> Scratch {
+        Scratch {
+            caches: self.groups.iter().map(|g| g.regex.create_cache()).collect(),
+            all_caches: self
+                .groups
+                .iter()
+                .map(|g| g.all.as_ref().map(Regex::create_cache))
+                .collect(),
+            patset: self
+                .groups
+                .iter()
+                .map(|g| PatternSet::new(g.patterns.len()))
+                .collect(),
+            captures: self
+                .groups
+                .iter()
+                .map(|g| g.regex.create_captures())
+                .collect(),
+            windows: Vec::new(),
+            hits: Vec::new(),
+        }
+    }
+
+    /// Scans `hay` and leaves in `scratch` the hits that start inside `report`, sorted by start,
+    /// overlaps resolved, at or above the minimum confidence. Text outside `report` serves as
+    /// context only: chunked callers pass the whole buffer and the range they own.
+    pub fn scan(&self, hay: &[u8], report: Range<usize>, scratch: &mut Scratch) {
+        scratch.hits.clear();
+        let report = report.start.min(hay.len())..report.end.min(hay.len());
+        if report.is_empty() {
+            return;
+        }
+        for (gi, group) in self.groups.iter().enumerate() {
+            self.windows(group, hay, &report, &mut scratch.windows);
+            for wi in 0..scratch.windows.len() {
+                let window = scratch.windows[wi].clone();
+                self.search_window(gi, hay, window, &report, scratch);
+            }
+        }
+        resolve_overlaps(&mut scratch.hits);
+        let min = self.options.min_confidence;
+        scratch.hits.retain(|h| h.confidence >= min);
+    }
+
+    /// Computes the (merged, sorted) windows in which `group` can match inside `report`.
+    fn windows(
+        &self,
+        group: &Group,
+        hay: &[u8],
+        report: &Range<usize>,
+        out: &mut Vec<Range<usize>>,
+    ) {
+        out.clear();
+        let pad = group.pad;
+        let lo = report.start.saturating_sub(pad);
+        let hi = report.end.saturating_add(pad).min(hay.len());
+        let mut push = |s: usize, e: usize| {
+            let w = s.saturating_sub(pad)..e.saturating_add(pad).min(hay.len());
+            match out.last_mut() {
+                Some(last) if w.start <= last.end => last.end = last.end.max(w.end),
+                _ => out.push(w),
+            }
+        };
+        match group.trigger {
+            Trigger::Everywhere => push(report.start, report.end),
+            Trigger::DigitRun(k) => {
+                for_each_digit_run(&hay[lo..hi], k, |s, e| push(lo + s, lo + e))
+            }
+            Trigger::Keywords => {
+                if let Some(ac) = &self.keywords {
+                    for m in ac.find_iter(&hay[lo..hi]) {
+                        push(lo + m.start(), lo + m.end());
+                    }
+                }
+            }
+        }
+    }
+
+    fn search_window(
+        &self,
+        gi: usize,
+        hay: &[u8],
+        window: Range<usize>,
+        report: &Range<usize>,
+        scratch: &mut Scratch,
+    ) {
+        let group = &self.groups[gi];
+        let mut at = window.start;
+        while at < window.end {
+            let input = Input::new(hay).range(at..window.end);
+            let Some(m) = group.regex.search_with(&mut scratch.caches[gi], &input) else {
+                break;
+            };
+            if m.start() >= report.end {
+                break;
+            }
+            let mut best_end = self.try_pattern(
+                gi,
+                m.pattern(),
+                m.start(),
+                m.end(),
+                hay,
+                &window,
+                report,
+                scratch,
+            );
+            // Other patterns of the group that match at the same start get their chance too.
+            if let (Some(all), Some(cache)) = (&group.all, scratch.all_caches[gi].as_mut()) {
+                let set = &mut scratch.patset[gi];
+                set.clear();
+                let anchored = Input::new(hay)
+                    .range(m.start()..window.end)
+                    .anchored(Anchored::Yes);
+                all.which_overlapping_matches_with(cache, &anchored, set);
+                for pid in 0..group.patterns.len() {
+                    let pid = PatternID::new_unchecked(pid);
+                    if pid == m.pattern() || !scratch.patset[gi].contains(pid) {
+                        continue;
+                    }
+                    let input = Input::new(hay)
+                        .range(m.start()..window.end)
+                        .anchored(Anchored::Pattern(pid));
+                    if let Some(alt) = group.regex.search_with(&mut scratch.caches[gi], &input) {
+                        let end = self.try_pattern(
+                            gi,
+                            pid,
+                            alt.start(),
+                            alt.end(),
+                            hay,
+                            &window,
+                            report,
+                            scratch,
+                        );
+                        best_end = best_end.max(end);
+                    }
+                }
+            }
+            // After a validated match, go on after it; otherwise a shorter or later match may
+            // still start inside the rejected one.
+            at = best_end.unwrap_or(0).max(m.start() + 1);
+        }
+    }
+
+    /// Narrows a match of group pattern `pid` to its `value` group if it has one, then judges
+    /// it as a candidate. Returns the end of the value if it stands.
+    #[allow(clippy::too_many_arguments)]
+    fn try_pattern(
+        &self,
+        gi: usize,
+        pid: PatternID,
+        start: usize,
+        end: usize,
+        hay: &[u8],
+        window: &Range<usize>,
+        report: &Range<usize>,
+        scratch: &mut Scratch,
+    ) -> Option<usize> {
+        let group = &self.groups[gi];
+        let (mut start, mut end) = (start, end);
+        if group.value_group[pid.as_usize()] {
+            let caps = &mut scratch.captures[gi];
+            let input = Input::new(hay)
+                .range(start..window.end)
+                .anchored(Anchored::Pattern(pid));
+            group
+                .regex
+                .search_captures_with(&mut scratch.caches[gi], &input, caps);
+            let span = caps.get_group_by_name("value")?;
+            (start, end) = (span.start, span.end);
+        }
+        self.candidate(
+            group.patterns[pid.as_usize()],
+            hay,
+            start,
+            end,
+            report,
+            &mut scratch.hits,
+        )
+    }
+
+    /// Validates and scores one candidate; pushes a hit and returns its end if it stands.
+    fn candidate(
+        &self,
+        (di, pi): (u16, u16),
+        hay: &[u8],
+        start: usize,
+        end: usize,
+        report: &Range<usize>,
+        hits: &mut Vec<Hit>,
+    ) -> Option<usize> {
+        let d = &self.detectors[usize::from(di)];
+        if !d.keywords.is_empty() && !self.keyword_near(di, d.keyword_window, hay, start, end) {
+            return None;
+        }
+        let verdict = match &d.validator {
+            Some((_, f)) => f(&hay[start..end], &self.ctx),
+            None => Verdict::Valid,
+        };
+        if verdict == Verdict::Invalid {
+            return None;
+        }
+        let ctx = &self.contexts[usize::from(di)];
+        let context = if ctx.is_empty() {
+            context::Verdict::Absent
+        } else {
+            ctx.evaluate(hay, start, end)
+        };
+        let supported = match context {
+            context::Verdict::Suppressed => return None,
+            context::Verdict::Supported => true,
+            context::Verdict::Absent if d.patterns[usize::from(pi)].require_context => return None,
+            context::Verdict::Absent => false,
+        };
+        let mut confidence = d.patterns[usize::from(pi)].confidence;
+        if verdict == Verdict::Test {
+            confidence *= 0.5;
+        }
+        if supported {
+            confidence = (confidence + d.context.boost).min(1.0);
+        }
+        if start >= report.start && start < report.end {
+            hits.push(Hit {
+                detector: di,
+                pattern: pi,
+                start,
+                end,
+                confidence,
+                test_value: verdict == Verdict::Test,
+                context: supported,
+            });
+        }
+        Some(end)
+    }
+
+    /// Whether one of detector `di`'s keywords lies within `window` bytes of the match (or
+    /// inside it when `window` is 0).
+    fn keyword_near(&self, di: u16, window: usize, hay: &[u8], start: usize, end: usize) -> bool {
+        let Some(ac) = &self.keywords else {
+            return false;
+        };
+        let lo = start.saturating_sub(window);
+        let hi = end.saturating_add(window).min(hay.len());
+        ac.find_overlapping_iter(&hay[lo..hi]).any(|m| {
+            let pos = lo + m.start();
+            self.keyword_owner[m.pattern().as_usize()] == di
+                && (window == 0
+                    || !hay[pos].is_ascii_alphanumeric()
+                    || context::at_word_start(hay, pos))
+        })
+    }
+}
+
+/// Calls `f(start, end)` for every maximal run of at least `k` ASCII digits in `hay`.
+/// Blocks of 32 bytes without a digit are skipped in one vectorisable step.
+pub fn for_each_digit_run(hay: &[u8], k: usize, mut f: impl FnMut(usize, usize)) {
+    const BLOCK: usize = 32;
+    let n = hay.len();
+    let mut i = 0;
+    let mut run: Option<usize> = None;
+    while i < n {
+        if run.is_none() && i + BLOCK <= n {
+            let block = &hay[i..i + BLOCK];
+            if !block.iter().fold(false, |acc, b| acc | b.is_ascii_digit()) {
+                i += BLOCK;
+                continue;
+            }
+        }
+        let is_digit = hay[i].is_ascii_digit();
+        match (run, is_digit) {
+            (None, true) => run = Some(i),
+            (Some(s), false) => {
+                if i - s >= k {
+                    f(s, i);
+                }
+                run = None;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if let Some(s) = run {
+        if n - s >= k {
+            f(s, n);
+        }
+    }
+}
+
+/// Sorts hits by start and keeps, of every set of overlapping hits, the most confident one
+/// (the longer one on a tie).
+fn resolve_overlaps(hits: &mut Vec<Hit>) {
+    if hits.len() < 2 {
+        return;
+    }
+    hits.sort_unstable_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+    let mut kept = 0;
+    for i in 1..hits.len() {
+        let h = hits[i];
+        let last = &mut hits[kept];
+        if h.start < last.end {
+            let better = h.confidence > last.confidence
+                || (h.confidence == last.confidence && h.end - h.start > last.end - last.start);
+            if better {
+                *last = h;
+            }
+        } else {
+            kept += 1;
+            hits[kept] = h;
+        }
+    }
+    hits.truncate(kept + 1);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn runs(hay: &str, k: usize) -> Vec<(usize, usize)> {
+        let mut v = Vec::new();
+        for_each_digit_run(hay.as_bytes(), k, |s, e| v.push((s, e)));
+        v
+    }
+
+    #[test]
+    fn digit_runs_across_blocks() {
+        assert_eq!(runs("ab 123 4 56789", 3), vec![(3, 6), (9, 14)]);
+        let long = format!("{}123456{}", "x".repeat(30), "y".repeat(40));
+        assert_eq!(runs(&long, 6), vec![(30, 36)]);
+        let edge = format!("{}12", "x".repeat(31));
+        assert_eq!(runs(&edge, 2), vec![(31, 33)]);
+        assert_eq!(runs("", 1), vec![]);
+    }
+
+    fn hit(start: usize, end: usize, confidence: f32) -> Hit {
+        Hit {
+            detector: 0,
+            pattern: 0,
+            start,
+            end,
+            confidence,
+            test_value: false,
+            context: false,
+        }
+    }
+
+    #[test]
+    fn overlaps_keep_the_best() {
+        let mut v = vec![
+            hit(10, 20, 0.5),
+            hit(0, 5, 0.9),
+            hit(12, 18, 0.8),
+            hit(19, 25, 0.6),
+            hit(30, 31, 0.1),
+        ];
+        resolve_overlaps(&mut v);
+        let spans: Vec<_> = v.iter().map(|h| (h.start, h.end)).collect();
+        assert_eq!(spans, vec![(0, 5), (12, 18), (19, 25), (30, 31)]);
+    }
+}

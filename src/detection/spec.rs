@@ -1,0 +1,150 @@
+//! The detector file format: what `detectors/*.toml` may contain.
+//!
+//! A detector follows the Presidio recognizer shape, kept explicit in the data:
+//! **patterns** (each with a base confidence) + an optional named **validator** + **context**
+//! words that raise, require or suppress a candidate. `examples` and `negative_examples` are
+//! checked by `piimap detectors check` and by the test suite.
+//!
+//! ```toml
+//! [[detector]]
+//! id = "email"
+//! name = "E-mail address"
+//! category = "user.contact.email"
+//! confidence = 0.9
+//! validator = "email"
+//! mask = "email"
+//! keywords = ["@"]            # prefilter: a literal inside (or near) every match
+//!
+//! [[detector.pattern]]
+//! name = "address"
+//! regex = '[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8}'
+//!
+//! [detector.context]
+//! words = ["email", "e-mail", "mail"]
+//! window = 40
+//! boost = 0.1
+//!
+//! examples = ["Contact: jane.doe@gmail.com"]
+//! negative_examples = ["user@localhost"]
+//! ```
+
+use serde::Deserialize;
+
+/// One detector file: a list of detectors.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DetectorFile {
+    /// The detectors defined in this file.
+    #[serde(default, rename = "detector")]
+    pub detectors: Vec<DetectorSpec>,
+}
+
+/// A detector as written in a detector file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DetectorSpec {
+    /// Stable identifier, used in output and on the command line (`[a-z0-9_]+`).
+    pub id: String,
+    /// Human-readable name.
+    pub name: String,
+    /// Data category key from `rules/taxonomy.toml` (for example `user.contact.email`).
+    pub category: String,
+    /// Longer description, shown by `piimap detectors list --long`.
+    #[serde(default)]
+    pub description: String,
+    /// Base confidence in `0..=1` of a match that passes validation, before context.
+    pub confidence: f32,
+    /// Name of a validator implemented in Rust (see `piimap detectors list`).
+    #[serde(default)]
+    pub validator: Option<String>,
+    /// Masking style for evidence: `email`, `card`, `ip`, `date`, `last4` or `default`.
+    #[serde(default = "default_mask")]
+    pub mask: String,
+    /// Literal keywords used as a prefilter (matched ASCII-case-insensitively): every match
+    /// must contain one, or have one within `keyword_window` bytes of it. Detectors without
+    /// keywords are prefiltered automatically by the shape of their patterns.
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// Maximum distance in bytes between a keyword and the match; 0 means inside the match.
+    #[serde(default)]
+    pub keyword_window: usize,
+    /// Regular expressions (ASCII mode, byte-oriented) that produce candidates.
+    #[serde(rename = "pattern")]
+    pub patterns: Vec<PatternSpec>,
+    /// Context words around a candidate.
+    #[serde(default)]
+    pub context: ContextSpec,
+    /// Texts in which this detector must report at least one finding.
+    #[serde(default)]
+    pub examples: Vec<String>,
+    /// Texts in which this detector must report nothing.
+    #[serde(default)]
+    pub negative_examples: Vec<String>,
+}
+
+fn default_mask() -> String {
+    "default".to_string()
+}
+
+/// One pattern of a detector.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PatternSpec {
+    /// Name shown when a finding explains itself (for example `dashed`).
+    pub name: String,
+    /// The regular expression. Repetitions must be bounded (`{1,64}`, not `+`), so that every
+    /// match has a known maximum length; this keeps chunked scanning exact. When it has a
+    /// capture group named `value`, that group is the reported value and the rest of the match
+    /// only checks what surrounds it (the regex engine has no look-around).
+    pub regex: String,
+    /// Overrides the detector's base confidence for matches of this pattern.
+    #[serde(default)]
+    pub confidence: Option<f32>,
+    /// Overrides `context.required` for matches of this pattern (weak shapes of an otherwise
+    /// strong detector, such as undelimited SSNs or national phone numbers).
+    #[serde(default)]
+    pub require_context: Option<bool>,
+}
+
+/// Context words around a candidate, Presidio style.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContextSpec {
+    /// Words that raise confidence when found within `window` bytes before or after a match
+    /// (ASCII-case-insensitive; a word must start at a word boundary).
+    #[serde(default)]
+    pub words: Vec<String>,
+    /// Window in bytes on each side of the match.
+    #[serde(default = "default_window")]
+    pub window: usize,
+    /// Added to the confidence when a context word is present.
+    #[serde(default = "default_boost")]
+    pub boost: f32,
+    /// When true, a candidate without a context word is not reported at all (for weak formats
+    /// such as undelimited 9-digit numbers or dates of birth).
+    #[serde(default)]
+    pub required: bool,
+    /// Words that suppress a candidate when found within the window (`version`, `order`, …).
+    #[serde(default)]
+    pub negative: Vec<String>,
+}
+
+fn default_window() -> usize {
+    40
+}
+
+fn default_boost() -> f32 {
+    0.15
+}
+
+impl Default for ContextSpec {
+    fn default() -> Self {
+        ContextSpec {
+            words: Vec::new(),
+            window: default_window(),
+            boost: default_boost(),
+            required: false,
+            negative: Vec::new(),
+        }
+    }
+}

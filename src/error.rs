@@ -1,0 +1,63 @@
+//! Typed errors of the library. The binary adds context with `anyhow` at its edges.
+
+use std::path::PathBuf;
+
+/// An error in a detector definition: names the file, the detector and the field.
+#[derive(Debug, thiserror::Error)]
+#[error("{file}: detector `{detector}`, field `{field}`: {message}")]
+pub struct DetectorError {
+    /// The detector file (`builtin:email.toml` for compiled-in files).
+    pub file: String,
+    /// The detector id, or `?` when the file could not be parsed far enough to know it.
+    pub detector: String,
+    /// The offending field (`pattern[1].regex`, `validator`, …).
+    pub field: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Errors raised by the library.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A detector definition is invalid.
+    #[error(transparent)]
+    Detector(#[from] DetectorError),
+    /// A detector file could not be read.
+    #[error("cannot read detector file {path}: {source}")]
+    DetectorIo {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The classification rules (`rules/*.toml`) are invalid.
+    #[error("{file}: {message}")]
+    Rules {
+        /// The rules file.
+        file: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A glob given for `--include` or `--exclude` is invalid.
+    #[error("invalid glob `{glob}`: {message}")]
+    Glob {
+        /// The glob as given.
+        glob: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A scan target does not exist or cannot be used.
+    #[error("target {path}: {message}")]
+    Target {
+        /// The target as given.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+    /// Writing the report failed.
+    #[error("writing output: {0}")]
+    Output(#[from] std::io::Error),
+}
+
+/// Result alias for the library.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

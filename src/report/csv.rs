@@ -1,0 +1,79 @@
+//! `--format csv`: one row per finding, for spreadsheets.
+
+use std::io::{self, Write};
+
+use super::{Outcome, ScanMeta, Writer};
+use crate::finding::{Finding, Location};
+
+/// Column names, in order.
+pub const HEADER: [&str; 12] = [
+    "detector",
+    "category",
+    "confidence",
+    "source",
+    "path",
+    "line",
+    "column",
+    "offset",
+    "masked",
+    "value",
+    "test_value",
+    "pattern",
+];
+
+/// CSV writer.
+pub struct Csv<'w> {
+    out: csv::Writer<Box<dyn Write + 'w>>,
+}
+
+impl<'w> Csv<'w> {
+    /// Writes to `out`.
+    pub fn new(out: Box<dyn Write + 'w>) -> Self {
+        Csv {
+            out: csv::Writer::from_writer(out),
+        }
+    }
+}
+
+fn to_io(e: csv::Error) -> io::Error {
+    io::Error::other(e)
+}
+
+impl Writer for Csv<'_> {
+    fn begin(&mut self, _meta: &ScanMeta) -> io::Result<()> {
+        self.out.write_record(HEADER).map_err(to_io)
+    }
+
+    fn findings(&mut self, findings: &[Finding]) -> io::Result<()> {
+        for f in findings {
+            let Location::File(loc) = &f.location;
+            let confidence = format!("{:.2}", f.confidence);
+            let (line, column, offset) = (
+                loc.line.to_string(),
+                loc.column.to_string(),
+                loc.offset.to_string(),
+            );
+            self.out
+                .write_record([
+                    f.detector.as_str(),
+                    &f.category,
+                    &confidence,
+                    "file",
+                    &loc.path,
+                    &line,
+                    &column,
+                    &offset,
+                    &f.masked,
+                    f.value.as_deref().unwrap_or(""),
+                    if f.test_value { "true" } else { "false" },
+                    &f.pattern,
+                ])
+                .map_err(to_io)?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, _outcome: &Outcome) -> io::Result<()> {
+        self.out.flush()
+    }
+}

@@ -1,0 +1,108 @@
+//! The default terminal report: a short summary and a per-file table.
+
+use std::io::{self, Write};
+
+use super::{Outcome, ScanMeta, Writer, human_bytes};
+use crate::finding::Finding;
+
+/// Rows shown per table before eliding.
+const MAX_ROWS: usize = 50;
+
+/// Human-readable writer.
+pub struct Human<'w> {
+    out: Box<dyn Write + 'w>,
+}
+
+impl<'w> Human<'w> {
+    /// Writes to `out`.
+    pub fn new(out: Box<dyn Write + 'w>) -> Self {
+        Human { out }
+    }
+}
+
+impl Writer for Human<'_> {
+    fn begin(&mut self, _meta: &ScanMeta) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn findings(&mut self, _findings: &[Finding]) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn finish(&mut self, outcome: &Outcome) -> io::Result<()> {
+        let s = &outcome.summary;
+        let out = &mut self.out;
+        writeln!(
+            out,
+            "Scanned {} files ({}) in {:.2} s: {} findings in {} files; {} skipped, {} errors.",
+            s.files_scanned,
+            human_bytes(s.bytes_scanned),
+            s.elapsed_seconds,
+            s.findings,
+            s.assets_with_findings,
+            s.files_skipped,
+            s.errors
+        )?;
+        if !s.findings_by_detector.is_empty() {
+            writeln!(out, "\nFindings by detector")?;
+            let mut by: Vec<_> = s.findings_by_detector.iter().collect();
+            by.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+            for (id, n) in by {
+                writeln!(out, "  {id:<20} {n:>8}")?;
+            }
+        }
+        if !outcome.assets.is_empty() {
+            let mut assets: Vec<_> = outcome.assets.iter().collect();
+            assets.sort_by(|a, b| {
+                b.sensitivity
+                    .cmp(&a.sensitivity)
+                    .then(b.findings.cmp(&a.findings))
+                    .then(a.asset.cmp(&b.asset))
+            });
+            writeln!(out, "\nFiles with findings")?;
+            writeln!(
+                out,
+                "  {:<11} {:>8}  {:<40} PATH",
+                "SENSITIVITY", "FINDINGS", "DETECTORS"
+            )?;
+            for a in assets.iter().take(MAX_ROWS) {
+                let detectors: Vec<_> = a
+                    .detectors
+                    .iter()
+                    .map(|(d, n)| format!("{d}({n})"))
+                    .collect();
+                let sensitivity = format!("{:?}", a.sensitivity).to_lowercase();
+                writeln!(
+                    out,
+                    "  {sensitivity:<11} {:>8}  {:<40} {}",
+                    a.findings,
+                    detectors.join(" "),
+                    a.asset
+                )?;
+            }
+            if assets.len() > MAX_ROWS {
+                writeln!(
+                    out,
+                    "  … and {} more files (use --format json for all)",
+                    assets.len() - MAX_ROWS
+                )?;
+            }
+        }
+        if !outcome.skipped.is_empty() {
+            writeln!(out, "\nSkipped")?;
+            for k in outcome.skipped.iter().take(MAX_ROWS) {
+                writeln!(out, "  {}: {}", k.path, k.reason)?;
+            }
+            if outcome.skipped.len() > MAX_ROWS {
+                writeln!(out, "  … and {} more", outcome.skipped.len() - MAX_ROWS)?;
+            }
+        }
+        if !outcome.errors.is_empty() {
+            writeln!(out, "\nErrors")?;
+            for e in &outcome.errors {
+                writeln!(out, "  {}: {}", e.path, e.reason)?;
+            }
+        }
+        out.flush()
+    }
+}

@@ -1,0 +1,147 @@
+//! `--format sarif`: SARIF 2.1.0, so code-scanning UIs can show findings.
+//!
+//! One rule per detector; one result per finding with its file, line, column (in Unicode code
+//! points: `columnKind` is `unicodeCodePoints`) and byte offset. The message carries only the
+//! masked value. Errors become tool execution notifications.
+
+use std::io::{self, Write};
+
+use serde_json::json;
+
+use super::{Outcome, ScanMeta, Tool, Writer, to_io};
+use crate::finding::{Finding, Location};
+
+/// SARIF writer.
+pub struct Sarif<'w> {
+    out: Box<dyn Write + 'w>,
+    rules: Vec<String>,
+    first: bool,
+}
+
+impl<'w> Sarif<'w> {
+    /// Writes to `out`.
+    pub fn new(out: Box<dyn Write + 'w>) -> Self {
+        Sarif {
+            out,
+            rules: Vec::new(),
+            first: true,
+        }
+    }
+}
+
+/// Percent-encodes a path into a relative URI reference.
+pub fn path_to_uri(path: &str) -> String {
+    let mut uri = String::with_capacity(path.len());
+    for b in path.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                uri.push(char::from(b))
+            }
+            b'\\' => uri.push('/'),
+            _ => uri.push_str(&format!("%{b:02X}")),
+        }
+    }
+    uri
+}
+
+fn level(confidence: f32) -> &'static str {
+    if confidence >= 0.8 {
+        "error"
+    } else {
+        "warning"
+    }
+}
+
+impl Writer for Sarif<'_> {
+    fn begin(&mut self, meta: &ScanMeta) -> io::Result<()> {
+        let tool = Tool::current();
+        self.rules = meta.detectors.iter().map(|d| d.id.clone()).collect();
+        let rules: Vec<_> = meta
+            .detectors
+            .iter()
+            .map(|d| {
+                json!({
+                    "id": d.id,
+                    "name": d.name,
+                    "shortDescription": {"text": d.name},
+                    "fullDescription": {"text": d.description},
+                    "properties": {"category": d.category, "tags": ["pii", d.category]},
+                })
+            })
+            .collect();
+        let driver = json!({
+            "name": tool.name,
+            "version": tool.version,
+            "semanticVersion": tool.version,
+            "informationUri": "https://crates.io/crates/piimap",
+            "rules": rules,
+        });
+        write!(
+            self.out,
+            "{{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n  \"version\": \"2.1.0\",\n  \"runs\": [{{\n    \"tool\": {{\"driver\": {driver}}},\n    \"columnKind\": \"unicodeCodePoints\",\n    \"results\": ["
+        )
+    }
+
+    fn findings(&mut self, findings: &[Finding]) -> io::Result<()> {
+        for f in findings {
+            let Location::File(loc) = &f.location;
+            let rule_index = self.rules.iter().position(|r| *r == f.detector);
+            let result = json!({
+                "ruleId": f.detector,
+                "ruleIndex": rule_index,
+                "level": level(f.confidence),
+                "message": {"text": format!("{} found: {}", f.detector, f.masked)},
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": path_to_uri(&loc.path)},
+                        "region": {"startLine": loc.line, "startColumn": loc.column, "byteOffset": loc.offset},
+                    }
+                }],
+                "properties": {"confidence": f.confidence, "category": f.category, "testValue": f.test_value},
+            });
+            self.out.write_all(if self.first {
+                b"\n      "
+            } else {
+                b",\n      "
+            })?;
+            self.first = false;
+            serde_json::to_writer(&mut self.out, &result).map_err(to_io)?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, outcome: &Outcome) -> io::Result<()> {
+        let notifications: Vec<_> = outcome
+            .errors
+            .iter()
+            .map(|e| {
+                json!({
+                    "level": "error",
+                    "message": {"text": format!("{}: {}", e.path, e.reason)},
+                    "locations": [{"physicalLocation": {"artifactLocation": {"uri": path_to_uri(&e.path)}}}],
+                })
+            })
+            .collect();
+        let invocation =
+            json!({"executionSuccessful": true, "toolExecutionNotifications": notifications});
+        write!(
+            self.out,
+            "\n    ],\n    \"invocations\": [{invocation}]\n  }}]\n}}\n"
+        )?;
+        self.out.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_are_percent_encoded() {
+        assert_eq!(
+            path_to_uri("share/HR docs/ä#1.txt"),
+            "share/HR%20docs/%C3%A4%231.txt"
+        );
+        assert_eq!(path_to_uri("a\\b"), "a/b");
+    }
+}

@@ -1,0 +1,106 @@
+//! Scanning one file: open, sniff, stream through the engine, build findings.
+
+use std::path::Path;
+
+use super::stream::{Located, StreamScanner};
+use crate::detection::{Engine, mask};
+use crate::finding::{FileLocation, Finding, Location, ScanError};
+use crate::source::{io_kind, text};
+
+/// The outcome of scanning one file.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    /// The path as reported (target joined with the relative path).
+    pub path: String,
+    /// Bytes of text scanned (after decompression and decoding).
+    pub bytes: u64,
+    /// Encoding the text was read with (absent when skipped or unreadable).
+    pub encoding: Option<&'static str>,
+    /// Whether the file was gzip-compressed.
+    pub compressed: bool,
+    /// Findings, in file order.
+    pub findings: Vec<Finding>,
+    /// Why the file was not scanned, if it was not.
+    pub skipped: Option<String>,
+    /// What went wrong, if anything. Findings made before the error are kept.
+    pub error: Option<ScanError>,
+}
+
+/// Builds a finding from a located hit.
+pub fn finding(engine: &Engine, located: &Located<'_>, path: &str, show_values: bool) -> Finding {
+    let hit = located.hit;
+    let detector = &engine.detectors()[usize::from(hit.detector)];
+    let raw = &located.hay[hit.start..hit.end];
+    Finding {
+        detector: detector.id.clone(),
+        category: detector.category.clone(),
+        confidence: (hit.confidence * 100.0).round() / 100.0,
+        location: Location::File(FileLocation {
+            path: path.to_string(),
+            line: located.line,
+            column: located.column,
+            offset: located.offset,
+        }),
+        masked: mask::mask(detector.mask, raw),
+        value: show_values.then(|| String::from_utf8_lossy(raw).into_owned()),
+        test_value: hit.test_value,
+        pattern: detector.patterns[usize::from(hit.pattern)].name.clone(),
+        context: hit.context,
+    }
+}
+
+/// Scans the file at `path`; never fails: problems are recorded in the report.
+pub fn scan_file(scanner: &mut StreamScanner<'_>, path: &Path, show_values: bool) -> FileReport {
+    let display = path.display().to_string();
+    let mut report = FileReport {
+        path: display.clone(),
+        bytes: 0,
+        encoding: None,
+        compressed: false,
+        findings: Vec::new(),
+        skipped: None,
+        error: None,
+    };
+    let error = |e: &std::io::Error, what: &str| ScanError {
+        path: display.clone(),
+        reason: format!("{what}: {e}"),
+        kind: io_kind(e).to_string(),
+    };
+    let (mut reader, encoding, compressed) = match text::open(path) {
+        Ok(text::Opened::Text {
+            reader,
+            encoding,
+            compressed,
+        }) => (reader, encoding, compressed),
+        Ok(text::Opened::Skip(reason)) => {
+            report.skipped = Some(reason);
+            return report;
+        }
+        Err(e) => {
+            report.error = Some(error(&e, "cannot open"));
+            return report;
+        }
+    };
+    report.encoding = Some(encoding.name());
+    report.compressed = compressed;
+    let mut findings = Vec::new();
+    let engine = scanner.engine();
+    let (bytes, err) = scanner.scan(&mut reader, |located| {
+        findings.push(finding(engine, &located, &display, show_values));
+    });
+    report.bytes = bytes;
+    report.findings = findings;
+    if let Some(e) = err {
+        let what = if compressed {
+            "decompressing"
+        } else {
+            "reading"
+        };
+        let mut scan_error = error(&e, what);
+        if compressed && scan_error.kind == "io" {
+            scan_error.kind = "decompress".into();
+        }
+        report.error = Some(scan_error);
+    }
+    report
+}

@@ -1,0 +1,83 @@
+//! Running a scan: the walker's threads scan files where they find them and send one report
+//! per file to the calling thread, which hands them to the output in arrival order.
+
+pub mod file;
+pub mod stream;
+
+use std::path::PathBuf;
+
+pub use file::FileReport;
+
+use crate::detection::Engine;
+use crate::error::Result;
+use crate::finding::{ScanError, Skipped};
+use crate::source::walk::{self, Entry, WalkOptions};
+
+/// Options of a scan.
+#[derive(Debug, Clone)]
+pub struct ScanOptions {
+    /// What to walk and how.
+    pub walk: WalkOptions,
+    /// Chunk size for streaming files.
+    pub chunk_size: usize,
+    /// Put raw values into findings (`--show-values`).
+    pub show_values: bool,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        ScanOptions {
+            walk: WalkOptions::default(),
+            chunk_size: stream::DEFAULT_CHUNK,
+            show_values: false,
+        }
+    }
+}
+
+/// What a scan produces, one event at a time.
+#[derive(Debug)]
+pub enum Event {
+    /// A file was scanned (or skipped or failed while being read).
+    File(FileReport),
+    /// An entry was skipped by the walker (symbolic link, special file).
+    Skipped(Skipped),
+    /// The walker met an error (unreadable directory, loop).
+    Error(ScanError),
+}
+
+/// Scans `targets` (files or directories, all of which must exist) and calls `sink` on the
+/// calling thread for every event. Files are scanned in parallel.
+pub fn run(
+    engine: &Engine,
+    targets: &[PathBuf],
+    options: &ScanOptions,
+    mut sink: impl FnMut(Event),
+) -> Result<()> {
+    walk::check_targets(targets)?;
+    let (tx, rx) = crossbeam_channel::bounded::<Event>(256);
+    std::thread::scope(|s| {
+        let walker = s.spawn(move || {
+            walk::walk(targets, &options.walk, || {
+                let tx = tx.clone();
+                let mut scanner = stream::StreamScanner::new(engine, options.chunk_size);
+                move |entry| {
+                    let event = match entry {
+                        Entry::File(path) => {
+                            Event::File(file::scan_file(&mut scanner, &path, options.show_values))
+                        }
+                        Entry::Skipped(s) => Event::Skipped(s),
+                        Entry::Error(e) => Event::Error(e),
+                    };
+                    // The receiver lives until the walk ends; a send cannot fail before.
+                    let _ = tx.send(event);
+                }
+            })
+        });
+        for event in rx {
+            sink(event);
+        }
+        walker
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
+}

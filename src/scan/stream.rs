@@ -1,0 +1,229 @@
+//! Scanning a stream of text in fixed-size chunks, in bounded memory, with exact positions.
+//!
+//! Each chunk is scanned together with the tail of the previous one: the engine reports only
+//! hits that *start* in the part of the buffer this chunk owns, and sees the carried bytes
+//! before it ([`Engine::lookbehind`]) and the bytes after it ([`Engine::lookahead`]) as
+//! context. Since every pattern has a bounded length, a value cut by a chunk border is found
+//! whole in exactly one chunk.
+//!
+//! Line numbers are counted over every byte once; columns only where a hit is reported.
+
+use std::io::{self, Read};
+
+use crate::detection::{Engine, Hit, Scratch};
+
+/// Default chunk size: large enough that per-chunk overhead is noise, small enough that
+/// many threads stay well within memory.
+pub const DEFAULT_CHUNK: usize = 1 << 20;
+
+/// A hit with its position in the stream.
+#[derive(Debug)]
+pub struct Located<'a> {
+    /// The buffer the hit's `start..end` refers to.
+    pub hay: &'a [u8],
+    /// The hit.
+    pub hit: &'a Hit,
+    /// 1-based line.
+    pub line: u64,
+    /// 1-based column in characters.
+    pub column: u64,
+    /// Byte offset from the start of the stream.
+    pub offset: u64,
+}
+
+/// Line and column (characters since the line start) at some position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Position {
+    line: u64,
+    column: u64,
+}
+
+impl Position {
+    const START: Position = Position { line: 1, column: 0 };
+
+    fn advance(&mut self, bytes: &[u8]) {
+        match memchr::memrchr(b'\n', bytes) {
+            Some(last) => {
+                self.line += count_byte(bytes, b'\n');
+                self.column = count_chars(&bytes[last + 1..]);
+            }
+            None => self.column += count_chars(bytes),
+        }
+    }
+}
+
+/// Counts occurrences of `needle` (a loop the compiler vectorises).
+fn count_byte(bytes: &[u8], needle: u8) -> u64 {
+    bytes.iter().map(|&b| u64::from(b == needle)).sum()
+}
+
+/// Counts UTF-8 characters (bytes that are not continuation bytes).
+fn count_chars(bytes: &[u8]) -> u64 {
+    bytes.iter().map(|&b| u64::from(b & 0xC0 != 0x80)).sum()
+}
+
+/// Scans streams with one engine; owns the per-thread buffers. Reuse it across files.
+#[derive(Debug)]
+pub struct StreamScanner<'e> {
+    engine: &'e Engine,
+    scratch: Scratch,
+    buf: Vec<u8>,
+    chunk: usize,
+}
+
+impl<'e> StreamScanner<'e> {
+    /// A scanner reading `chunk` bytes at a time (raised if the engine's context needs more).
+    pub fn new(engine: &'e Engine, chunk: usize) -> StreamScanner<'e> {
+        let reach = engine.lookbehind() + engine.lookahead();
+        StreamScanner {
+            engine,
+            scratch: engine.scratch(),
+            buf: Vec::new(),
+            chunk: chunk.max(8 * reach).max(4096),
+        }
+    }
+
+    /// The engine this scanner runs.
+    pub fn engine(&self) -> &'e Engine {
+        self.engine
+    }
+
+    /// Scans `reader` to its end, calling `on_hit` for every hit in stream order. Returns the
+    /// number of bytes scanned and, if reading failed, the error: every hit in the data read
+    /// before the error has been reported.
+    pub fn scan(
+        &mut self,
+        reader: &mut dyn Read,
+        mut on_hit: impl FnMut(Located<'_>),
+    ) -> (u64, Option<io::Error>) {
+        let StreamScanner {
+            engine,
+            scratch,
+            buf,
+            chunk,
+        } = self;
+        let behind = engine.lookbehind();
+        let ahead = engine.lookahead();
+        if buf.len() != *chunk {
+            buf.resize(*chunk, 0);
+        }
+        let cap = *chunk;
+        let mut len = 0;
+        let mut report_from = 0;
+        let mut base = 0u64;
+        let mut total = 0u64;
+        let mut start_pos = Position::START;
+        let mut error = None;
+        loop {
+            let mut eof = false;
+            while cap - len >= 16 {
+                match reader.read(&mut buf[len..cap]) {
+                    Ok(0) => {
+                        eof = true;
+                        break;
+                    }
+                    Ok(n) => {
+                        len += n;
+                        total += n as u64;
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => {
+                        error = Some(e);
+                        eof = true;
+                        break;
+                    }
+                }
+            }
+            let report_end = if eof { len } else { len - ahead };
+            let hay = &buf[..len];
+            engine.scan(hay, report_from..report_end, scratch);
+            let mut cursor = start_pos;
+            let mut at = 0;
+            for hit in scratch.hits() {
+                cursor.advance(&hay[at..hit.start]);
+                at = hit.start;
+                on_hit(Located {
+                    hay,
+                    hit,
+                    line: cursor.line,
+                    column: cursor.column + 1,
+                    offset: base + hit.start as u64,
+                });
+            }
+            if eof {
+                break;
+            }
+            let cut = report_end - behind;
+            start_pos.advance(&buf[..cut]);
+            buf.copy_within(cut..len, 0);
+            len -= cut;
+            base += cut as u64;
+            report_from = report_end - cut;
+        }
+        (total, error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detection::{Catalog, EngineOptions};
+
+    #[test]
+    fn positions_count_lines_and_characters() {
+        let mut p = Position::START;
+        p.advance("ab\ncdé".as_bytes());
+        assert_eq!(p, Position { line: 2, column: 3 });
+        p.advance("xy".as_bytes());
+        assert_eq!(p, Position { line: 2, column: 5 });
+        p.advance(b"\n\n");
+        assert_eq!(p, Position { line: 4, column: 0 });
+    }
+
+    /// A reader that hands out at most `step` bytes per call, to exercise short reads.
+    struct Trickle<'a>(&'a [u8], usize);
+    impl Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            let n = self.0.len().min(out.len()).min(self.1);
+            out[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn values_on_chunk_borders_are_found_once_with_exact_positions() {
+        let engine = Engine::new(
+            &Catalog::builtin().expect("catalog"),
+            EngineOptions::default(),
+        )
+        .expect("engine");
+        let mut text = String::new();
+        let mut expected = Vec::new();
+        for i in 0..3000 {
+            // Vary line lengths so that values land on every offset relative to chunk borders.
+            let filler = "x".repeat(i % 97);
+            let line = format!("{filler} mail user{i}@gmail.com ok\n");
+            let col = filler.chars().count() + 7;
+            expected.push((
+                i as u64 + 1,
+                col as u64,
+                (text.len() + filler.len() + 6) as u64,
+            ));
+            text.push_str(&line);
+        }
+        let mut scanner = StreamScanner::new(&engine, 4096);
+        assert!(
+            scanner.chunk < text.len() / 10,
+            "test must span many chunks"
+        );
+        let mut got = Vec::new();
+        let (bytes, err) = scanner.scan(&mut Trickle(text.as_bytes(), 1000), |l| {
+            assert_eq!(&l.hay[l.hit.start..l.hit.start + 4], b"user");
+            got.push((l.line, l.column, l.offset));
+        });
+        assert!(err.is_none());
+        assert_eq!(bytes, text.len() as u64);
+        assert_eq!(got, expected);
+    }
+}
