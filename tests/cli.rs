@@ -1,0 +1,658 @@
+//! End-to-end tests: the `piimap` binary on fixture trees built in each test.
+
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+
+use assert_cmd::Command;
+use serde_json::Value;
+use tempfile::TempDir;
+
+fn piimap() -> Command {
+    let mut cmd = Command::cargo_bin("piimap").expect("binary built");
+    cmd.env_remove("RUST_LOG");
+    cmd
+}
+
+fn write(dir: &Path, rel: &str, bytes: impl AsRef<[u8]>) {
+    let path = dir.join(rel);
+    fs::create_dir_all(path.parent().expect("has parent")).expect("mkdir");
+    fs::write(path, bytes).expect("write fixture");
+}
+
+/// Runs a scan with `--format jsonl` and returns (exit code, findings, stderr).
+fn scan_jsonl(dir: &Path, extra: &[&str]) -> (i32, Vec<Value>, String) {
+    let out = piimap()
+        .current_dir(dir)
+        .args(["scan", "--format", "jsonl"])
+        .args(extra)
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8(out.stdout).expect("UTF-8 output");
+    let findings = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    (
+        out.status.code().expect("exit code"),
+        findings,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn summary(findings: &[Value]) -> Vec<(String, String, u64, u64)> {
+    let mut v: Vec<_> = findings
+        .iter()
+        .map(|f| {
+            let loc = &f["location"];
+            (
+                f["detector"].as_str().expect("detector").to_string(),
+                loc["path"].as_str().expect("path").to_string(),
+                loc["line"].as_u64().expect("line"),
+                loc["column"].as_u64().expect("column"),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+const TICKET: &str = "\
+Ticket #1042 from customer
+Name: Jane Doe, email jane.doe@gmail.com
+Card: 4539 1488 0343 6467 (exp 09/27)
+IBAN: DE89 3704 0044 0532 0130 00
+SSN: 536-22-8726
+DOB: 1985-03-12
+Phone: +44 7700 900123
+client ip 81.2.69.142
+";
+
+fn share() -> TempDir {
+    let dir = TempDir::new().expect("tempdir");
+    write(dir.path(), "share/support/ticket.txt", TICKET);
+    write(
+        dir.path(),
+        "share/it/app.log",
+        "2024-01-15T12:30:45Z GET /health 200 12ms build 10.0.19045.3693\n",
+    );
+    write(dir.path(), "share/empty.txt", "");
+    dir
+}
+
+#[test]
+fn finds_each_detector_with_exact_positions() {
+    let dir = share();
+    let (code, findings, _) = scan_jsonl(dir.path(), &["share"]);
+    assert_eq!(code, 1, "findings exit 1");
+    let t = "share/support/ticket.txt".to_string();
+    assert_eq!(
+        summary(&findings),
+        vec![
+            ("credit_card".into(), t.clone(), 3, 7),
+            ("date_of_birth".into(), t.clone(), 6, 6),
+            ("email".into(), t.clone(), 2, 23),
+            ("iban".into(), t.clone(), 4, 7),
+            ("ip_address".into(), t.clone(), 8, 11),
+            ("phone".into(), t.clone(), 7, 8),
+            ("us_ssn".into(), t.clone(), 5, 6),
+        ]
+    );
+    let email = findings
+        .iter()
+        .find(|f| f["detector"] == "email")
+        .expect("email");
+    assert_eq!(email["masked"], "j*******@g****.com");
+    assert_eq!(email["category"], "user.contact.email");
+    assert_eq!(email["location"]["source"], "file");
+    assert_eq!(
+        email["location"]["offset"],
+        TICKET.find("jane.doe").expect("in text") as u64
+    );
+    let c = email["confidence"].as_f64().expect("confidence");
+    assert!((0.5..=1.0).contains(&c));
+}
+
+#[test]
+fn raw_values_appear_only_with_show_values() {
+    let dir = share();
+    let out = piimap()
+        .current_dir(dir.path())
+        .args(["scan", "share", "--format", "json"])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8(out.stdout).expect("UTF-8");
+    for raw in [
+        "jane.doe@gmail.com",
+        "4539 1488 0343 6467",
+        "DE89 3704",
+        "536-22-8726",
+        "1985-03-12",
+        "81.2.69.142",
+        "7700 900123",
+    ] {
+        assert!(!text.contains(raw), "raw value {raw} leaked into output");
+    }
+    let (_, findings, _) = scan_jsonl(dir.path(), &["share", "--show-values"]);
+    let email = findings
+        .iter()
+        .find(|f| f["detector"] == "email")
+        .expect("email");
+    assert_eq!(email["value"], "jane.doe@gmail.com");
+}
+
+#[test]
+fn exit_codes() {
+    let dir = share();
+    let status = |args: &[&str]| {
+        piimap()
+            .current_dir(dir.path())
+            .args(args)
+            .output()
+            .expect("runs")
+            .status
+            .code()
+    };
+    assert_eq!(
+        status(&["scan", "-q", "share/it"]),
+        Some(0),
+        "no findings: 0"
+    );
+    assert_eq!(status(&["scan", "-q", "share"]), Some(1), "findings: 1");
+    assert_eq!(
+        status(&["scan", "-q", "share", "--fail-on", "never"]),
+        Some(0)
+    );
+    assert_eq!(
+        status(&["scan", "-q", "share", "--fail-on", "iban"]),
+        Some(1)
+    );
+    assert_eq!(
+        status(&[
+            "scan",
+            "-q",
+            "share",
+            "--only",
+            "email",
+            "--fail-on",
+            "email"
+        ]),
+        Some(1)
+    );
+    assert_eq!(
+        status(&[
+            "scan",
+            "-q",
+            "share/support",
+            "--only",
+            "ip_address",
+            "--fail-on",
+            "0.95"
+        ]),
+        Some(0)
+    );
+    assert_eq!(
+        status(&["scan", "-q", "does-not-exist"]),
+        Some(2),
+        "missing target: usage error"
+    );
+    assert_eq!(
+        status(&["scan", "--bogus", "share"]),
+        Some(2),
+        "bad option: 2"
+    );
+    assert_eq!(status(&["scan", "share", "--fail-on", "nope"]), Some(2));
+    assert_eq!(status(&["scan", "share", "--min-confidence", "2"]), Some(2));
+}
+
+#[test]
+fn min_confidence_filters() {
+    let dir = share();
+    let (_, all, _) = scan_jsonl(dir.path(), &["share", "--min-confidence", "0"]);
+    let (_, strict, _) = scan_jsonl(dir.path(), &["share", "--min-confidence", "0.95"]);
+    assert!(strict.len() < all.len());
+    assert!(
+        strict
+            .iter()
+            .all(|f| f["confidence"].as_f64().expect("confidence") >= 0.95)
+    );
+}
+
+#[test]
+fn json_document_matches_its_schema_shape() {
+    let dir = share();
+    let out = piimap()
+        .current_dir(dir.path())
+        .args(["scan", "share", "-f", "json"])
+        .output()
+        .expect("runs");
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
+    let schema: Value =
+        serde_json::from_slice(&piimap().arg("schema").output().expect("runs").stdout)
+            .expect("schema");
+    let props = schema["properties"].as_object().expect("properties");
+    let keys: Vec<_> = doc.as_object().expect("object").keys().cloned().collect();
+    let mut expected: Vec<_> = props.keys().cloned().collect();
+    let mut got = keys.clone();
+    expected.sort();
+    got.sort();
+    assert_eq!(got, expected);
+    assert_eq!(doc["summary"]["findings"], 7);
+    assert_eq!(doc["summary"]["files_scanned"], 3);
+    assert_eq!(doc["findings"].as_array().expect("array").len(), 7);
+    assert_eq!(doc["assets"][0]["asset"], "share/support/ticket.txt");
+    assert_eq!(doc["assets"][0]["sensitivity"], "high");
+    assert_eq!(doc["tool"]["name"], "piimap");
+    assert!(
+        doc["scan"]["detectors"]
+            .as_array()
+            .expect("detectors")
+            .len()
+            >= 7
+    );
+}
+
+#[test]
+fn committed_schema_is_current() {
+    let generated = piimap().arg("schema").output().expect("runs").stdout;
+    let committed =
+        fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/schema/report.schema.json"))
+            .expect("docs/schema/report.schema.json exists");
+    assert_eq!(
+        String::from_utf8_lossy(&committed),
+        String::from_utf8_lossy(&generated),
+        "regenerate with: cargo run -- schema > docs/schema/report.schema.json"
+    );
+}
+
+#[test]
+fn csv_output() {
+    let dir = share();
+    let out = piimap()
+        .current_dir(dir.path())
+        .args(["scan", "share", "-f", "csv"])
+        .output()
+        .expect("runs");
+    let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
+    let header: Vec<_> = reader
+        .headers()
+        .expect("header")
+        .iter()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(
+        &header[..5],
+        &["detector", "category", "confidence", "source", "path"]
+    );
+    let rows: Vec<_> = reader.records().map(|r| r.expect("row")).collect();
+    assert_eq!(rows.len(), 7);
+    let card = rows
+        .iter()
+        .find(|r| &r[0] == "credit_card")
+        .expect("card row");
+    assert_eq!(&card[8], "4539********6467");
+    assert_eq!(&card[9], "", "no raw value without --show-values");
+}
+
+#[test]
+fn sarif_output_has_required_fields() {
+    let dir = share();
+    let out = piimap()
+        .current_dir(dir.path())
+        .args(["scan", "share", "-f", "sarif"])
+        .output()
+        .expect("runs");
+    let sarif: Value = serde_json::from_slice(&out.stdout).expect("SARIF is JSON");
+    assert_eq!(sarif["version"], "2.1.0");
+    let run = &sarif["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "piimap");
+    let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
+    let results = run["results"].as_array().expect("results");
+    assert_eq!(results.len(), 7);
+    for r in results {
+        let idx = r["ruleIndex"].as_u64().expect("ruleIndex") as usize;
+        assert_eq!(rules[idx]["id"], r["ruleId"]);
+        assert!(
+            r["message"]["text"]
+                .as_str()
+                .expect("message")
+                .contains('*')
+        );
+        let loc = &r["locations"][0]["physicalLocation"];
+        assert_eq!(loc["artifactLocation"]["uri"], "share/support/ticket.txt");
+        assert!(loc["region"]["startLine"].as_u64().expect("line") >= 1);
+    }
+}
+
+#[test]
+fn output_file_and_human_summary() {
+    let dir = share();
+    piimap()
+        .current_dir(dir.path())
+        .args(["scan", "share", "-o", "report.txt"])
+        .assert()
+        .code(1);
+    let text = fs::read_to_string(dir.path().join("report.txt")).expect("report written");
+    assert!(text.starts_with("Scanned 3 files"), "{text}");
+    assert!(text.contains("share/support/ticket.txt"));
+    assert!(text.contains("credit_card"));
+    assert!(!text.contains("jane.doe@gmail.com"));
+}
+
+fn utf16le_bom(text: &str) -> Vec<u8> {
+    let mut v = vec![0xFF, 0xFE];
+    for u in text.encode_utf16() {
+        v.extend_from_slice(&u.to_le_bytes());
+    }
+    v
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    enc.write_all(bytes).expect("compress");
+    enc.finish().expect("finish")
+}
+
+#[test]
+fn encodings_and_compression() {
+    let dir = TempDir::new().expect("tempdir");
+    write(
+        dir.path(),
+        "d/utf16.txt",
+        utf16le_bom("line one\nZoë: zoe.dupont@orange.fr\n"),
+    );
+    // Windows-1252: "é" is 0xE9; the column counts characters of the decoded text.
+    write(
+        dir.path(),
+        "d/latin1.txt",
+        b"Ren\xE9e M\xFCller\nRen\xE9e <renee.muller@web.de>\n",
+    );
+    write(dir.path(), "d/logs.gz", gzip(b"a\nb\nuser=hans@web.de\n"));
+    write(
+        dir.path(),
+        "d/bom8.txt",
+        b"\xEF\xBB\xBFmail: x.y@gmail.com\n",
+    );
+    let (_, findings, _) = scan_jsonl(dir.path(), &["d"]);
+    assert_eq!(
+        summary(&findings),
+        vec![
+            ("email".into(), "d/bom8.txt".into(), 1, 7),
+            ("email".into(), "d/latin1.txt".into(), 2, 8),
+            ("email".into(), "d/logs.gz".into(), 3, 6),
+            ("email".into(), "d/utf16.txt".into(), 2, 6),
+        ]
+    );
+    let latin = findings
+        .iter()
+        .find(|f| f["location"]["path"] == "d/latin1.txt")
+        .expect("latin1");
+    // Offset in the decoded (UTF-8) text: "Renée Müller\n" is 15 bytes, "Renée <" 8 more.
+    assert_eq!(latin["location"]["offset"], 15 + 8);
+}
+
+#[test]
+fn binary_skipped_with_reason_and_errors_keep_findings() {
+    let dir = TempDir::new().expect("tempdir");
+    write(
+        dir.path(),
+        "d/blob.bin",
+        b"\x00\x01\x02junk\x00 jane@gmail.com",
+    );
+    write(
+        dir.path(),
+        "d/report.pdf",
+        b"%PDF-1.7\n1 0 obj jane@gmail.com",
+    );
+    // A gzip stream cut short: the text before the cut is still scanned.
+    let mut text = String::from("first: hans@web.de\n");
+    for i in 0..20_000 {
+        text.push_str(&format!("filler line {i} without personal data\n"));
+    }
+    let gz = gzip(text.as_bytes());
+    write(dir.path(), "d/cut.log.gz", &gz[..gz.len() / 2]);
+    let out = piimap()
+        .current_dir(dir.path())
+        .args(["scan", "d", "-f", "json"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let skipped = doc["skipped"].as_array().expect("skipped");
+    assert_eq!(skipped.len(), 2);
+    assert_eq!(skipped[0]["path"], "d/blob.bin");
+    assert_eq!(skipped[0]["reason"], "binary file (NUL bytes)");
+    assert!(
+        skipped[1]["reason"]
+            .as_str()
+            .expect("reason")
+            .starts_with("PDF document")
+    );
+    let errors = doc["errors"].as_array().expect("errors");
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0]["path"], "d/cut.log.gz");
+    assert!(
+        errors[0]["reason"]
+            .as_str()
+            .expect("reason")
+            .starts_with("decompressing"),
+        "{}",
+        errors[0]
+    );
+    let findings = doc["findings"].as_array().expect("findings");
+    assert_eq!(findings.len(), 1, "finding before the cut is kept");
+    assert_eq!(findings[0]["location"]["path"], "d/cut.log.gz");
+    // Per-file errors do not fail the scan unless --strict.
+    let strict = piimap()
+        .current_dir(dir.path())
+        .args(["scan", "d", "-q", "--strict"])
+        .output()
+        .expect("runs");
+    assert_eq!(strict.status.code(), Some(2));
+    let stderr = piimap()
+        .current_dir(dir.path())
+        .args(["scan", "d", "-f", "jsonl"])
+        .output()
+        .expect("runs")
+        .stderr;
+    assert!(
+        String::from_utf8_lossy(&stderr).contains("d/cut.log.gz"),
+        "error reported on stderr"
+    );
+}
+
+#[test]
+fn values_across_chunk_borders_in_a_large_file() {
+    let dir = TempDir::new().expect("tempdir");
+    let mut text = String::new();
+    let mut expected = Vec::new();
+    for i in 0..5000u64 {
+        let pad = "-".repeat((i % 131) as usize);
+        text.push_str(&format!("{pad} IBAN GB82WEST12345698765432 row {i}\n"));
+        expected.push(i + 1);
+    }
+    write(dir.path(), "big.txt", &text);
+    let (_, findings, _) = scan_jsonl(dir.path(), &["big.txt", "--chunk-size", "8192"]);
+    let lines: Vec<u64> = findings
+        .iter()
+        .map(|f| f["location"]["line"].as_u64().expect("line"))
+        .collect();
+    assert_eq!(
+        lines, expected,
+        "every value found exactly once, on its line"
+    );
+}
+
+#[test]
+fn include_exclude_hidden_and_gitignore() {
+    let dir = TempDir::new().expect("tempdir");
+    let mail = "contact: anna.berg@gmail.com\n";
+    write(dir.path(), "s/a.csv", mail);
+    write(dir.path(), "s/b.txt", mail);
+    write(dir.path(), "s/.hidden/c.txt", mail);
+    write(dir.path(), "s/tmp/d.csv", mail);
+    write(dir.path(), "s/hr/e.txt", mail);
+    write(dir.path(), "s/.gitignore", "b.txt\n");
+    let paths = |extra: &[&str]| {
+        let (_, f, _) = scan_jsonl(dir.path(), &[&["s"], extra].concat());
+        let mut p: Vec<String> = f
+            .iter()
+            .map(|f| f["location"]["path"].as_str().expect("path").to_string())
+            .collect();
+        p.sort();
+        p
+    };
+    assert_eq!(
+        paths(&[]),
+        [
+            "s/.hidden/c.txt",
+            "s/a.csv",
+            "s/b.txt",
+            "s/hr/e.txt",
+            "s/tmp/d.csv"
+        ]
+    );
+    assert_eq!(paths(&["--include", "*.csv"]), ["s/a.csv", "s/tmp/d.csv"]);
+    assert_eq!(
+        paths(&["--exclude", "tmp", "--exclude", ".*"]),
+        ["s/a.csv", "s/b.txt", "s/hr/e.txt"]
+    );
+    assert_eq!(paths(&["--include", "hr/*.txt"]), ["s/hr/e.txt"]);
+    assert_eq!(
+        paths(&["--respect-gitignore"]),
+        ["s/.hidden/c.txt", "s/a.csv", "s/hr/e.txt", "s/tmp/d.csv"]
+    );
+    let bad = piimap()
+        .current_dir(dir.path())
+        .args(["scan", "s", "--include", "a["])
+        .output()
+        .expect("runs");
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("a["));
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_are_followed_only_on_request_and_loops_are_reported() {
+    let dir = TempDir::new().expect("tempdir");
+    write(dir.path(), "elsewhere/x.txt", "mail anna.berg@gmail.com\n");
+    write(dir.path(), "s/real.txt", "ok\n");
+    std::os::unix::fs::symlink(dir.path().join("elsewhere"), dir.path().join("s/link"))
+        .expect("symlink");
+    std::os::unix::fs::symlink(dir.path().join("s"), dir.path().join("s/loop")).expect("symlink");
+    let (code, f, _) = scan_jsonl(dir.path(), &["s", "-q"]);
+    assert_eq!((code, f.len()), (0, 0), "links not followed by default");
+    let out = piimap()
+        .current_dir(dir.path())
+        .args(["scan", "s", "-L", "-f", "json"])
+        .output()
+        .expect("runs");
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(doc["findings"][0]["location"]["path"], "s/link/x.txt");
+    let errors = doc["errors"].as_array().expect("errors");
+    assert!(errors.iter().any(|e| e["kind"] == "loop"), "{errors:?}");
+}
+
+#[test]
+fn config_file_sets_options_and_is_checked() {
+    let dir = share();
+    write(
+        dir.path(),
+        "piimap.toml",
+        "[scan]\nformat = \"jsonl\"\nonly = [\"iban\"]\n",
+    );
+    let out = piimap()
+        .current_dir(dir.path())
+        .args(["scan", "share"])
+        .output()
+        .expect("runs");
+    let lines: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON"))
+        .collect();
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["detector"], "iban");
+    // The command line wins over the file.
+    let out = piimap()
+        .current_dir(dir.path())
+        .args(["scan", "share", "--only", "email"])
+        .output()
+        .expect("runs");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\"email\""));
+    write(dir.path(), "other.toml", "[scan]\nformatt = \"json\"\n");
+    let out = piimap()
+        .current_dir(dir.path())
+        .args(["--config", "other.toml", "scan", "share"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("other.toml") && err.contains("formatt"),
+        "{err}"
+    );
+}
+
+#[test]
+fn user_detectors_add_and_errors_name_file_detector_field() {
+    let dir = share();
+    write(
+        dir.path(),
+        "dets/employee.toml",
+        r#"
+[[detector]]
+id = "employee_id"
+name = "Employee number"
+category = "user.government_id"
+confidence = 0.8
+examples = ["EMP-123456"]
+[[detector.pattern]]
+name = "emp"
+regex = 'EMP-\d{6}'
+"#,
+    );
+    write(dir.path(), "share/hr.txt", "staff EMP-004211 joined\n");
+    let (_, f, _) = scan_jsonl(
+        dir.path(),
+        &["share", "--detectors", "dets", "--only", "employee_id"],
+    );
+    assert_eq!(
+        summary(&f),
+        vec![("employee_id".into(), "share/hr.txt".into(), 1, 7)]
+    );
+    write(
+        dir.path(),
+        "bad/x.toml",
+        "[[detector]]\nid = \"x\"\nname = \"X\"\ncategory = \"user\"\nconfidence = 0.5\n[[detector.pattern]]\nname = \"p\"\nregex = 'a+'\n",
+    );
+    let out = piimap()
+        .current_dir(dir.path())
+        .args(["scan", "share", "--detectors", "bad"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad/x.toml") && err.contains("`x`") && err.contains("pattern[0].regex"),
+        "{err}"
+    );
+}
+
+#[test]
+fn builtin_detectors_pass_their_examples() {
+    let out = piimap()
+        .args(["detectors", "check"])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains(" 0 failed"), "{text}");
+}
+
+#[test]
+fn help_is_pinned() {
+    let top = piimap().arg("--help").output().expect("runs");
+    insta::assert_snapshot!("help", String::from_utf8_lossy(&top.stdout));
+    let scan = piimap().args(["scan", "--help"]).output().expect("runs");
+    insta::assert_snapshot!("scan_help", String::from_utf8_lossy(&scan.stdout));
+}
