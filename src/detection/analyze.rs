@@ -150,6 +150,81 @@ pub fn min_digit_run(hir: &Hir) -> usize {
     runs(hir).inner
 }
 
+/// How common a byte is in ordinary text (lower is rarer); a rough static ranking, as used
+/// by literal searchers to choose what to look for.
+pub fn byte_cost(b: u8) -> u32 {
+    match b {
+        b' ' | b'\n' | b'\t' | b'a'..=b'z' => 10,
+        b'0'..=b'9' => 8,
+        b'A'..=b'Z' => 7,
+        b'.' | b',' | b'-' | b'_' | b'/' | b'\r' => 6,
+        b':' | b';' | b'=' | b'(' | b')' | b'"' | b'\'' => 3,
+        b'[' | b']' | b'{' | b'}' | b'<' | b'>' | b'!' | b'?' | b'*' => 2,
+        _ => 1,
+    }
+}
+
+/// A set of at most three bytes of which every match must contain one, chosen to be as rare
+/// as possible; `None` if no such small set exists.
+pub fn required_bytes(hir: &Hir) -> Option<Vec<u8>> {
+    fn cost(set: &[u8]) -> u32 {
+        set.iter().map(|&b| byte_cost(b)).sum()
+    }
+    fn class_bytes(class: &Class) -> Option<Vec<u8>> {
+        let mut out = Vec::new();
+        match class {
+            Class::Bytes(c) => {
+                for r in c.ranges() {
+                    for b in r.start()..=r.end() {
+                        out.push(b);
+                        if out.len() > 3 {
+                            return None;
+                        }
+                    }
+                }
+            }
+            Class::Unicode(c) => {
+                for r in c.ranges() {
+                    for ch in r.start()..=r.end() {
+                        out.push(u8::try_from(u32::from(ch)).ok().filter(u8::is_ascii)?);
+                        if out.len() > 3 {
+                            return None;
+                        }
+                    }
+                }
+            }
+        }
+        (!out.is_empty()).then_some(out)
+    }
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => None,
+        HirKind::Literal(lit) => lit
+            .0
+            .iter()
+            .min_by_key(|&&b| byte_cost(b))
+            .map(|&b| vec![b]),
+        HirKind::Class(class) => class_bytes(class),
+        HirKind::Capture(cap) => required_bytes(&cap.sub),
+        HirKind::Repetition(rep) if rep.min >= 1 => required_bytes(&rep.sub),
+        HirKind::Repetition(_) => None,
+        HirKind::Concat(subs) => subs
+            .iter()
+            .filter_map(required_bytes)
+            .min_by_key(|s| cost(s)),
+        HirKind::Alternation(subs) => {
+            let mut union: Vec<u8> = Vec::new();
+            for sub in subs {
+                for b in required_bytes(sub)? {
+                    if !union.contains(&b) {
+                        union.push(b);
+                    }
+                }
+            }
+            (union.len() <= 3).then_some(union)
+        }
+    }
+}
+
 /// Whether `hir` has a capture group called `name`.
 pub fn has_group(hir: &Hir, name: &str) -> bool {
     match hir.kind() {
@@ -198,6 +273,20 @@ mod tests {
         assert_eq!(run(r"(?:a\d{2}){2}"), 2);
         assert_eq!(run(r"(?:\d{2}a\d){2}"), 3);
         assert_eq!(run(r"[0-9a-f]{4}"), 0);
+    }
+
+    #[test]
+    fn required_bytes_of_common_shapes() {
+        let req = |p: &str| required_bytes(&parse(p).expect("parses"));
+        assert_eq!(req(r"[a-z]{1,9}@[a-z]{1,9}\.[a-z]{2,5}"), Some(vec![b'@']));
+        assert_eq!(
+            req(r"(?i)(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}|::(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4}"),
+            Some(vec![b':'])
+        );
+        assert_eq!(req(r"a@b|c#d"), Some(vec![b'@', b'#']));
+        assert_eq!(req(r"[a-z]{1,9}@?x"), Some(vec![b'x']));
+        assert_eq!(req(r"[a-z]{1,9}"), None);
+        assert_eq!(req(r"\d{3}|[a-z]"), None);
     }
 
     #[test]

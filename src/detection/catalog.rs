@@ -65,6 +65,8 @@ pub struct Pattern {
     pub max_len: usize,
     /// Longest run of ASCII digits that every match contains.
     pub digit_run: usize,
+    /// A small set of bytes of which every match contains one (for the byte prefilter).
+    pub required_bytes: Option<Vec<u8>>,
     /// Whether the pattern has a capture group named `value` (the reported span).
     pub value_group: bool,
     /// Whether a context word must be present.
@@ -297,6 +299,7 @@ fn check(origin: &str, spec: DetectorSpec) -> Result<Detector, DetectorError> {
         check_unit(confidence).map_err(|m| err(&field("confidence"), m))?;
         let digit_run = analyze::min_digit_run(&hir);
         let value_group = analyze::has_group(&hir, "value");
+        let required_bytes = analyze::required_bytes(&hir);
         let require_context = p.require_context.unwrap_or(spec.context.required);
         if require_context && words.is_empty() {
             return Err(err(
@@ -311,6 +314,7 @@ fn check(origin: &str, spec: DetectorSpec) -> Result<Detector, DetectorError> {
             confidence,
             max_len,
             digit_run,
+            required_bytes,
             value_group,
             require_context,
         });

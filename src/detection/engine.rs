@@ -8,6 +8,8 @@
 //! * **digit-run** groups — patterns whose every match contains a run of at least `k` ASCII
 //!   digits ([`analyze::min_digit_run`]): a byte loop finds such runs and the regex runs in
 //!   windows around them;
+//! * **byte** groups — patterns whose every match contains one of a few rare bytes (`@` for
+//!   e-mail, `:` for IPv6; [`analyze::required_bytes`]): `memchr` finds them;
 //! * the **everywhere** group — the rest, searched over the whole buffer.
 //!
 //! Each group is one `regex-automata` meta regex built with `build_many`, which reports the
@@ -26,6 +28,7 @@ use regex_automata::{
     util::captures::Captures,
 };
 
+use super::analyze;
 use super::catalog::{Catalog, Detector};
 use super::context::{self, ContextMatcher};
 use super::validate::{Ctx, Verdict};
@@ -69,9 +72,16 @@ pub struct Hit {
     pub context: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Windows closer than this are searched as one.
+const MERGE_GAP: usize = 256;
+
+/// A required byte set at most this costly ([`analyze::byte_cost`]) is preferred to digit runs.
+const RARE_COST: u32 = 3;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Trigger {
     Keywords,
+    Bytes(Vec<u8>),
     DigitRun(usize),
     Everywhere,
 }
@@ -158,10 +168,22 @@ impl Engine {
                 keyword_owner.push(di as u16);
             }
             for (pi, p) in d.patterns.iter().enumerate() {
+                let rare = p.required_bytes.as_ref().filter(|set| {
+                    set.iter().map(|&b| analyze::byte_cost(b)).sum::<u32>() <= RARE_COST
+                });
                 let trigger = if !d.keywords.is_empty() {
                     Trigger::Keywords
+                } else if let Some(set) = rare {
+                    Trigger::Bytes(set.clone())
                 } else if p.digit_run > 0 {
-                    Trigger::DigitRun(p.digit_run)
+                    // Bucketed, so that a few passes cover all digit shapes.
+                    Trigger::DigitRun(match p.digit_run {
+                        1..=2 => 1,
+                        3..=5 => 3,
+                        _ => 6,
+                    })
+                } else if let Some(set) = &p.required_bytes {
+                    Trigger::Bytes(set.clone())
                 } else {
                     Trigger::Everywhere
                 };
@@ -185,9 +207,16 @@ impl Engine {
                 })
                 .collect();
             let first = &detectors[usize::from(patterns[0].0)];
+            // Digit-run windows already are the prefilter; the regex's own literal prefilter
+            // (digits) would fire on every number and only add overhead there.
+            let prefilter = !matches!(trigger, Trigger::DigitRun(_) | Trigger::Bytes(_));
             let build = |kind: MatchKind| {
+                let config = meta::Config::new()
+                    .match_kind(kind)
+                    .utf8_empty(false)
+                    .auto_prefilter(prefilter);
                 Regex::builder()
-                    .configure(meta::Config::new().match_kind(kind).utf8_empty(false))
+                    .configure(config)
                     .build_many_from_hir(&hirs)
                     .map_err(|e| engine_error(first, e.to_string()))
             };
@@ -335,15 +364,26 @@ impl Engine {
         let hi = report.end.saturating_add(pad).min(hay.len());
         let mut push = |s: usize, e: usize| {
             let w = s.saturating_sub(pad)..e.saturating_add(pad).min(hay.len());
+            // Nearby windows are merged: one longer regex search is cheaper than two calls.
             match out.last_mut() {
-                Some(last) if w.start <= last.end => last.end = last.end.max(w.end),
+                Some(last) if w.start <= last.end + MERGE_GAP => last.end = last.end.max(w.end),
                 _ => out.push(w),
             }
         };
-        match group.trigger {
+        match &group.trigger {
             Trigger::Everywhere => push(report.start, report.end),
+            Trigger::Bytes(set) => {
+                let part = &hay[lo..hi];
+                let mut each = |i: usize| push(lo + i, lo + i + 1);
+                match set.as_slice() {
+                    [a] => memchr::memchr_iter(*a, part).for_each(&mut each),
+                    [a, b] => memchr::memchr2_iter(*a, *b, part).for_each(&mut each),
+                    [a, b, c] => memchr::memchr3_iter(*a, *b, *c, part).for_each(&mut each),
+                    _ => push(report.start, report.end),
+                }
+            }
             Trigger::DigitRun(k) => {
-                for_each_digit_run(&hay[lo..hi], k, |s, e| push(lo + s, lo + e))
+                for_each_digit_run(&hay[lo..hi], *k, |s, e| push(lo + s, lo + e))
             }
             Trigger::Keywords => {
                 if let Some(ac) = &self.keywords {
@@ -530,38 +570,75 @@ impl Engine {
 }
 
 /// Calls `f(start, end)` for every maximal run of at least `k` ASCII digits in `hay`.
-/// Blocks of 32 bytes without a digit are skipped in one vectorisable step.
+///
+/// Works on 64-byte blocks: a digit bitmask per block (a loop the compiler vectorises), then
+/// runs are walked with bit operations, so the cost is per run rather than per byte.
 pub fn for_each_digit_run(hay: &[u8], k: usize, mut f: impl FnMut(usize, usize)) {
-    const BLOCK: usize = 32;
-    let n = hay.len();
-    let mut i = 0;
+    const BLOCK: usize = 64;
     let mut run: Option<usize> = None;
-    while i < n {
-        if run.is_none() && i + BLOCK <= n {
-            let block = &hay[i..i + BLOCK];
-            if !block.iter().fold(false, |acc, b| acc | b.is_ascii_digit()) {
-                i += BLOCK;
-                continue;
-            }
+    let mut emit = |s: usize, e: usize| {
+        if e - s >= k {
+            f(s, e);
         }
-        let is_digit = hay[i].is_ascii_digit();
-        match (run, is_digit) {
-            (None, true) => run = Some(i),
-            (Some(s), false) => {
-                if i - s >= k {
-                    f(s, i);
+    };
+    let mut base = 0;
+    while base < hay.len() {
+        let block = &hay[base..hay.len().min(base + BLOCK)];
+        let mask = digit_mask(block);
+        let len = block.len();
+        let mut pos = 0;
+        while pos < len {
+            if let Some(s) = run {
+                // Inside a run: count the digits that continue it.
+                let ones = ((mask >> pos) | (u64::MAX.checked_shl((len - pos) as u32).unwrap_or(0)))
+                    .trailing_ones() as usize;
+                let ones = ones.min(len - pos);
+                pos += ones;
+                if pos < len {
+                    emit(s, base + pos);
+                    run = None;
                 }
-                run = None;
+            } else {
+                let rest = mask >> pos;
+                if rest == 0 {
+                    break;
+                }
+                pos += rest.trailing_zeros() as usize;
+                run = Some(base + pos);
             }
-            _ => {}
         }
-        i += 1;
+        base += len;
     }
     if let Some(s) = run {
-        if n - s >= k {
-            f(s, n);
-        }
+        emit(s, hay.len());
     }
+}
+
+/// Bit `i` is set when `block[i]` is an ASCII digit (`block.len() <= 64`).
+///
+/// SWAR: eight bytes per step. For a byte `b` below 0x80, `(b | 0x80) - 0x30` keeps its high
+/// bit iff `b >= 0x30`, and `(b | 0x80) - 0x3A` keeps it iff `b >= 0x3A`; the eight flag
+/// bits are then gathered into one byte with a multiplication.
+#[inline]
+fn digit_mask(block: &[u8]) -> u64 {
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let mut mask = 0u64;
+    let mut words = block.chunks_exact(8);
+    for (i, word) in words.by_ref().enumerate() {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(word);
+        let x = u64::from_le_bytes(bytes);
+        let ge_0 = (x | HI).wrapping_sub(0x3030_3030_3030_3030);
+        let ge_colon = (x | HI).wrapping_sub(0x3A3A_3A3A_3A3A_3A3A);
+        let flags = ge_0 & !ge_colon & !x & HI;
+        let packed = ((flags >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56;
+        mask |= packed << (8 * i);
+    }
+    let done = block.len() - words.remainder().len();
+    for (i, &b) in words.remainder().iter().enumerate() {
+        mask |= u64::from(b.is_ascii_digit()) << (done + i);
+    }
+    mask
 }
 
 /// Sorts hits by start and keeps, of every set of overlapping hits, the most confident one
@@ -607,6 +684,23 @@ mod tests {
         let edge = format!("{}12", "x".repeat(31));
         assert_eq!(runs(&edge, 2), vec![(31, 33)]);
         assert_eq!(runs("", 1), vec![]);
+        let across = format!("{}{}{}", "a".repeat(60), "1".repeat(70), "b".repeat(3));
+        assert_eq!(runs(&across, 5), vec![(60, 130)]);
+        assert_eq!(runs(&"7".repeat(128), 1), vec![(0, 128)]);
+        assert_eq!(runs("1a22b333", 2), vec![(2, 4), (5, 8)]);
+    }
+
+    #[test]
+    fn digit_mask_matches_a_plain_loop() {
+        let bytes: Vec<u8> = (0..=255u8).chain(b"0123456789/:".iter().copied()).collect();
+        for start in 0..bytes.len() {
+            let block = &bytes[start..bytes.len().min(start + 64)];
+            let expected = block
+                .iter()
+                .enumerate()
+                .fold(0u64, |m, (i, b)| m | u64::from(b.is_ascii_digit()) << i);
+            assert_eq!(digit_mask(block), expected, "at {start}");
+        }
     }
 
     fn hit(start: usize, end: usize, confidence: f32) -> Hit {
