@@ -129,38 +129,35 @@ pub struct AssetSummary {
 }
 
 impl AssetSummary {
-    /// Summarises the findings of one asset; `None` when there are none.
-    pub fn from_findings(
-        asset: &str,
-        findings: &[Finding],
-        taxonomy: &Taxonomy,
-    ) -> Option<AssetSummary> {
-        if findings.is_empty() {
-            return None;
-        }
-        let mut detectors = BTreeMap::new();
-        let mut categories = Vec::new();
-        let mut sensitivity = Sensitivity::Low;
-        let mut max_confidence = 0.0f32;
-        for f in findings {
-            *detectors.entry(f.detector.clone()).or_insert(0) += 1;
-            if !categories.contains(&f.category) {
-                categories.push(f.category.clone());
-                if let Some(c) = taxonomy.get(&f.category) {
-                    sensitivity = sensitivity.max(c.sensitivity);
-                }
-            }
-            max_confidence = max_confidence.max(f.confidence);
-        }
-        categories.sort();
-        Some(AssetSummary {
+    /// An empty summary for `asset`, to be filled with [`AssetSummary::add`].
+    pub fn new(asset: &str) -> AssetSummary {
+        AssetSummary {
             asset: asset.to_string(),
-            findings: findings.len(),
-            detectors,
-            categories,
-            sensitivity,
-            max_confidence,
-        })
+            findings: 0,
+            detectors: BTreeMap::new(),
+            categories: Vec::new(),
+            sensitivity: Sensitivity::Low,
+            max_confidence: 0.0,
+        }
+    }
+
+    /// Counts one finding of this asset.
+    pub fn add(&mut self, f: &Finding, taxonomy: &Taxonomy) {
+        self.findings += 1;
+        match self.detectors.get_mut(&f.detector) {
+            Some(n) => *n += 1,
+            None => {
+                self.detectors.insert(f.detector.clone(), 1);
+            }
+        }
+        if !self.categories.contains(&f.category) {
+            self.categories.push(f.category.clone());
+            self.categories.sort();
+            if let Some(c) = taxonomy.get(&f.category) {
+                self.sensitivity = self.sensitivity.max(c.sensitivity);
+            }
+        }
+        self.max_confidence = self.max_confidence.max(f.confidence);
     }
 }
 

@@ -1,5 +1,6 @@
 //! `piimap scan`.
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::time::Instant;
@@ -194,6 +195,19 @@ pub fn run(args: ScanArgs, config: ScanConfig) -> Result<u8> {
     let mut tripped = false;
     let mut write_error: Option<io::Error> = None;
     writer.begin(&meta).context("writing report")?;
+    let update_progress = |outcome: &Outcome| {
+        if let Some(pb) = &progress {
+            let s = &outcome.summary;
+            let secs = started.elapsed().as_secs_f64().max(1e-3);
+            pb.set_message(format!(
+                "files {} | {} | {}/s | findings {}",
+                s.files_scanned,
+                report::human_bytes(s.bytes_scanned),
+                report::human_bytes((s.bytes_scanned as f64 / secs) as u64),
+                s.findings
+            ));
+        }
+    };
     let note = |message: String| {
         if log_errors {
             match &progress {
@@ -202,7 +216,37 @@ pub fn run(args: ScanArgs, config: ScanConfig) -> Result<u8> {
             }
         }
     };
+    // Assets being scanned (at most one per thread), summarised as their findings stream in.
+    let mut open_assets: HashMap<String, AssetSummary> = HashMap::new();
     scan::run(&engine, &args.targets, &options, |event| match event {
+        Event::Findings(batch) => {
+            let s = &mut outcome.summary;
+            s.findings += batch.len() as u64;
+            for f in &batch {
+                match s.findings_by_detector.get_mut(&f.detector) {
+                    Some(n) => *n += 1,
+                    None => {
+                        s.findings_by_detector.insert(f.detector.clone(), 1);
+                    }
+                }
+                tripped |= fail_on.trips(f);
+                let asset = f.location.asset();
+                match open_assets.get_mut(asset) {
+                    Some(summary) => summary.add(f, &taxonomy),
+                    None => {
+                        let mut summary = AssetSummary::new(asset);
+                        summary.add(f, &taxonomy);
+                        open_assets.insert(asset.to_string(), summary);
+                    }
+                }
+            }
+            if write_error.is_none() {
+                if let Err(e) = writer.findings(&batch) {
+                    write_error = Some(e);
+                }
+            }
+            update_progress(&outcome);
+        }
         Event::File(file) => {
             let s = &mut outcome.summary;
             s.bytes_scanned += file.bytes;
@@ -215,40 +259,16 @@ pub fn run(args: ScanArgs, config: ScanConfig) -> Result<u8> {
                 return;
             }
             s.files_scanned += 1;
-            s.findings += file.findings.len() as u64;
-            for f in &file.findings {
-                *s.findings_by_detector
-                    .entry(f.detector.clone())
-                    .or_insert(0) += 1;
-                tripped |= fail_on.trips(f);
-            }
-            if let Some(asset) = AssetSummary::from_findings(&file.path, &file.findings, &taxonomy)
-            {
+            if let Some(asset) = open_assets.remove(&file.path) {
                 s.assets_with_findings += 1;
                 outcome.assets.push(asset);
-            }
-            if write_error.is_none() {
-                if let Err(e) = writer.findings(&file.findings) {
-                    write_error = Some(e);
-                }
             }
             if let Some(err) = file.error {
                 outcome.summary.errors += 1;
                 note(format!("{}: {}", err.path, err.reason));
                 outcome.errors.push(err);
             }
-            if let Some(pb) = &progress {
-                let s = &outcome.summary;
-                let secs = started.elapsed().as_secs_f64().max(1e-3);
-                pb.set_message(format!(
-                    "files {} | {} | {}/s | findings {}",
-                    s.files_scanned,
-                    report::human_bytes(s.bytes_scanned),
-                    report::human_bytes((s.bytes_scanned as f64 / secs) as u64),
-                    s.findings
-                ));
-                pb.tick();
-            }
+            update_progress(&outcome);
         }
         Event::Skipped(skipped) => {
             outcome.summary.files_skipped += 1;

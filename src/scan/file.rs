@@ -18,8 +18,8 @@ pub struct FileReport {
     pub encoding: Option<&'static str>,
     /// Whether the file was gzip-compressed.
     pub compressed: bool,
-    /// Findings, in file order.
-    pub findings: Vec<Finding>,
+    /// Number of findings (they were handed out in batches while scanning).
+    pub findings: u64,
     /// Why the file was not scanned, if it was not.
     pub skipped: Option<String>,
     /// What went wrong, if anything. Findings made before the error are kept.
@@ -49,15 +49,25 @@ pub fn finding(engine: &Engine, located: &Located<'_>, path: &str, show_values: 
     }
 }
 
-/// Scans the file at `path`; never fails: problems are recorded in the report.
-pub fn scan_file(scanner: &mut StreamScanner<'_>, path: &Path, show_values: bool) -> FileReport {
+/// Findings are handed out in batches of at most this many, so that memory stays bounded
+/// however many values a file holds.
+pub const BATCH: usize = 1024;
+
+/// Scans the file at `path`, handing findings to `emit` in batches (in file order) as they
+/// are made. Never fails: problems are recorded in the report.
+pub fn scan_file(
+    scanner: &mut StreamScanner<'_>,
+    path: &Path,
+    show_values: bool,
+    emit: &mut dyn FnMut(Vec<Finding>),
+) -> FileReport {
     let display = path.display().to_string();
     let mut report = FileReport {
         path: display.clone(),
         bytes: 0,
         encoding: None,
         compressed: false,
-        findings: Vec::new(),
+        findings: 0,
         skipped: None,
         error: None,
     };
@@ -83,13 +93,21 @@ pub fn scan_file(scanner: &mut StreamScanner<'_>, path: &Path, show_values: bool
     };
     report.encoding = Some(encoding.name());
     report.compressed = compressed;
-    let mut findings = Vec::new();
+    let mut batch = Vec::new();
+    let mut count = 0;
     let engine = scanner.engine();
     let (bytes, err) = scanner.scan(&mut reader, |located| {
-        findings.push(finding(engine, &located, &display, show_values));
+        batch.push(finding(engine, &located, &display, show_values));
+        count += 1;
+        if batch.len() == BATCH {
+            emit(std::mem::take(&mut batch));
+        }
     });
+    if !batch.is_empty() {
+        emit(batch);
+    }
     report.bytes = bytes;
-    report.findings = findings;
+    report.findings = count;
     if let Some(e) = err {
         let what = if compressed {
             "decompressing"

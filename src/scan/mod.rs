@@ -1,5 +1,6 @@
-//! Running a scan: the walker's threads scan files where they find them and send one report
-//! per file to the calling thread, which hands them to the output in arrival order.
+//! Running a scan: the walker's threads scan files where they find them and send findings in
+//! batches, then one report per file, to the calling thread, which hands them to the output
+//! in arrival order. A file's batches always arrive before its report.
 
 pub mod file;
 pub mod stream;
@@ -10,7 +11,7 @@ pub use file::FileReport;
 
 use crate::detection::Engine;
 use crate::error::Result;
-use crate::finding::{ScanError, Skipped};
+use crate::finding::{Finding, ScanError, Skipped};
 use crate::source::walk::{self, Entry, WalkOptions};
 
 /// Options of a scan.
@@ -37,7 +38,10 @@ impl Default for ScanOptions {
 /// What a scan produces, one event at a time.
 #[derive(Debug)]
 pub enum Event {
-    /// A file was scanned (or skipped or failed while being read).
+    /// A batch of findings of one asset (all of the same path, in order).
+    Findings(Vec<Finding>),
+    /// A file was scanned (or skipped or failed while being read); its findings were sent
+    /// before as [`Event::Findings`].
     File(FileReport),
     /// An entry was skipped by the walker (symbolic link, special file).
     Skipped(Skipped),
@@ -61,14 +65,23 @@ pub fn run(
                 let tx = tx.clone();
                 let mut scanner = stream::StreamScanner::new(engine, options.chunk_size);
                 move |entry| {
+                    // The receiver lives until the walk ends; a send cannot fail before.
                     let event = match entry {
                         Entry::File(path) => {
-                            Event::File(file::scan_file(&mut scanner, &path, options.show_values))
+                            let mut emit = |batch| {
+                                let _ = tx.send(Event::Findings(batch));
+                            };
+                            let report = file::scan_file(
+                                &mut scanner,
+                                &path,
+                                options.show_values,
+                                &mut emit,
+                            );
+                            Event::File(report)
                         }
                         Entry::Skipped(s) => Event::Skipped(s),
                         Entry::Error(e) => Event::Error(e),
                     };
-                    // The receiver lives until the walk ends; a send cannot fail before.
                     let _ = tx.send(event);
                 }
             })
