@@ -67,10 +67,10 @@ pub fn load(explicit: Option<&Path>) -> Result<Config> {
         toml::from_str(&text).with_context(|| format!("invalid config file {}", path.display()))?;
     let base = path.parent().unwrap_or(Path::new(""));
     let resolve = |p: &mut Option<PathBuf>| {
-        if let Some(p) = p.as_mut() {
-            if p.is_relative() {
-                *p = base.join(&*p);
-            }
+        if let Some(p) = p.as_mut()
+            && p.is_relative()
+        {
+            *p = base.join(&*p);
         }
     };
     resolve(&mut config.scan.output);

@@ -67,7 +67,7 @@ impl FailOn {
             FailOn::Any => true,
             FailOn::Never => false,
             FailOn::Confidence(x) => f.confidence >= *x,
-            FailOn::Detectors(ids) => ids.iter().any(|id| *id == f.detector),
+            FailOn::Detectors(ids) => ids.contains(&f.detector),
         }
     }
 }
@@ -240,10 +240,10 @@ pub fn run(args: ScanArgs, config: ScanConfig) -> Result<u8> {
                     }
                 }
             }
-            if write_error.is_none() {
-                if let Err(e) = writer.findings(&batch) {
-                    write_error = Some(e);
-                }
+            if write_error.is_none()
+                && let Err(e) = writer.findings(&batch)
+            {
+                write_error = Some(e);
             }
             update_progress(&outcome);
         }
