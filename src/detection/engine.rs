@@ -497,7 +497,7 @@ impl Engine {
         )
     }
 
-    /// Validates and scores one candidate; pushes a hit and returns its end if it stands.
+    /// Scores and validates one candidate; pushes a hit and returns its end if it stands.
     fn candidate(
         &self,
         (di, pi): (u16, u16),
@@ -511,13 +511,9 @@ impl Engine {
         if !d.keywords.is_empty() && !self.keyword_near(di, d.keyword_window, hay, start, end) {
             return None;
         }
-        let verdict = match &d.validator {
-            Some((_, f)) => f(&hay[start..end], &self.ctx),
-            None => Verdict::Valid,
-        };
-        if verdict == Verdict::Invalid {
-            return None;
-        }
+        // Context first: it is a cheap look at a small window and rejects most candidates of
+        // patterns that require it, before a validator (phone parsing allocates) runs.
+        let pattern = &d.patterns[usize::from(pi)];
         let ctx = &self.contexts[usize::from(di)];
         let context = if ctx.is_empty() {
             context::Verdict::Absent
@@ -527,10 +523,17 @@ impl Engine {
         let supported = match context {
             context::Verdict::Suppressed => return None,
             context::Verdict::Supported => true,
-            context::Verdict::Absent if d.patterns[usize::from(pi)].require_context => return None,
+            context::Verdict::Absent if pattern.require_context => return None,
             context::Verdict::Absent => false,
         };
-        let mut confidence = d.patterns[usize::from(pi)].confidence;
+        let verdict = match &d.validator {
+            Some((_, f)) => f(&hay[start..end], &self.ctx),
+            None => Verdict::Valid,
+        };
+        if verdict == Verdict::Invalid {
+            return None;
+        }
+        let mut confidence = pattern.confidence;
         if verdict == Verdict::Test {
             confidence *= 0.5;
         }
