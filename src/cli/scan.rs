@@ -144,7 +144,9 @@ pub fn run(args: ScanArgs, config: ScanConfig) -> Result<u8> {
             .or(config.chunk_size)
             .unwrap_or(scan::stream::DEFAULT_CHUNK),
         show_values,
+        progress: Default::default(),
     };
+    let scanned = std::sync::Arc::clone(&options.progress);
 
     let output_path = args.output.or(config.output);
     let out: Box<dyn Write> = match &output_path {
@@ -183,6 +185,7 @@ pub fn run(args: ScanArgs, config: ScanConfig) -> Result<u8> {
             ProgressStyle::with_template("{spinner} {elapsed_precise} {msg}")
                 .unwrap_or_else(|_| ProgressStyle::default_spinner()),
         );
+        pb.enable_steady_tick(std::time::Duration::from_millis(120));
         Some(pb)
     } else {
         None
@@ -199,11 +202,12 @@ pub fn run(args: ScanArgs, config: ScanConfig) -> Result<u8> {
         if let Some(pb) = &progress {
             let s = &outcome.summary;
             let secs = started.elapsed().as_secs_f64().max(1e-3);
+            let bytes = scanned.load(std::sync::atomic::Ordering::Relaxed);
             pb.set_message(format!(
                 "files {} | {} | {}/s | findings {}",
                 s.files_scanned,
-                report::human_bytes(s.bytes_scanned),
-                report::human_bytes((s.bytes_scanned as f64 / secs) as u64),
+                report::human_bytes(bytes),
+                report::human_bytes((bytes as f64 / secs) as u64),
                 s.findings
             ));
         }

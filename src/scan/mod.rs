@@ -6,6 +6,8 @@ pub mod file;
 pub mod stream;
 
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
 
 pub use file::FileReport;
 
@@ -23,6 +25,8 @@ pub struct ScanOptions {
     pub chunk_size: usize,
     /// Put raw values into findings (`--show-values`).
     pub show_values: bool,
+    /// Bytes scanned so far, updated after every chunk (for progress display).
+    pub progress: Arc<AtomicU64>,
 }
 
 impl Default for ScanOptions {
@@ -31,6 +35,7 @@ impl Default for ScanOptions {
             walk: WalkOptions::default(),
             chunk_size: stream::DEFAULT_CHUNK,
             show_values: false,
+            progress: Arc::default(),
         }
     }
 }
@@ -63,7 +68,8 @@ pub fn run(
         let walker = s.spawn(move || {
             walk::walk(targets, &options.walk, || {
                 let tx = tx.clone();
-                let mut scanner = stream::StreamScanner::new(engine, options.chunk_size);
+                let mut scanner = stream::StreamScanner::new(engine, options.chunk_size)
+                    .with_progress(Arc::clone(&options.progress));
                 move |entry| {
                     // The receiver lives until the walk ends; a send cannot fail before.
                     let event = match entry {

@@ -9,6 +9,8 @@
 //! Line numbers are counted over every byte once; columns only where a hit is reported.
 
 use std::io::{self, Read};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::detection::{Engine, Hit, Scratch};
 
@@ -69,6 +71,7 @@ pub struct StreamScanner<'e> {
     scratch: Scratch,
     buf: Vec<u8>,
     chunk: usize,
+    progress: Option<Arc<AtomicU64>>,
 }
 
 impl<'e> StreamScanner<'e> {
@@ -80,7 +83,14 @@ impl<'e> StreamScanner<'e> {
             scratch: engine.scratch(),
             buf: Vec::new(),
             chunk: chunk.max(8 * reach).max(4096),
+            progress: None,
         }
+    }
+
+    /// Adds the bytes of every chunk to `counter` as it is scanned.
+    pub fn with_progress(mut self, counter: Arc<AtomicU64>) -> Self {
+        self.progress = Some(counter);
+        self
     }
 
     /// The engine this scanner runs.
@@ -101,6 +111,7 @@ impl<'e> StreamScanner<'e> {
             scratch,
             buf,
             chunk,
+            progress,
         } = self;
         let behind = engine.lookbehind();
         let ahead = engine.lookahead();
@@ -135,6 +146,9 @@ impl<'e> StreamScanner<'e> {
                 }
             }
             let report_end = if eof { len } else { len - ahead };
+            if let Some(counter) = progress {
+                counter.fetch_add((report_end - report_from) as u64, Ordering::Relaxed);
+            }
             let hay = &buf[..len];
             engine.scan(hay, report_from..report_end, scratch);
             let mut cursor = start_pos;
