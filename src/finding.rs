@@ -23,7 +23,7 @@ pub struct Finding {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// The value is a well-known test, example or reserved value (test card number,
-    /// documentation IP range, `example.com` address); its confidence was halved.
+    /// documentation IP range, `example.com` address); its confidence is capped at 0.4.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub test_value: bool,
     /// Name of the detector pattern that matched.

@@ -258,10 +258,25 @@ fn committed_schema_is_current() {
     let committed =
         fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/schema/report.schema.json"))
             .expect("docs/schema/report.schema.json exists");
-    assert_eq!(
+    let (committed, generated) = (
         String::from_utf8_lossy(&committed),
         String::from_utf8_lossy(&generated),
-        "regenerate with: cargo run -- schema > docs/schema/report.schema.json"
+    );
+    if let Some((i, (c, g))) = committed
+        .lines()
+        .zip(generated.lines())
+        .enumerate()
+        .find(|(_, (c, g))| c != g)
+    {
+        panic!(
+            "schema differs at line {}: committed {c:?}, generated {g:?}; regenerate with: cargo run -- schema > docs/schema/report.schema.json",
+            i + 1
+        );
+    }
+    assert_eq!(
+        committed.lines().count(),
+        generated.lines().count(),
+        "regenerate the schema"
     );
 }
 

@@ -19,20 +19,30 @@ pub enum Verdict {
 /// Compiled context rules of one detector.
 #[derive(Debug, Clone)]
 pub struct ContextMatcher {
-    words: Option<AhoCorasick>,
-    negative: Option<AhoCorasick>,
+    words: Option<Words>,
+    negative: Option<Words>,
     window: usize,
 }
 
-fn build(words: &[String]) -> Option<AhoCorasick> {
+/// A compiled word list: whole words, or stems where the word ends in `*`.
+#[derive(Debug, Clone)]
+struct Words {
+    ac: AhoCorasick,
+    /// Per word: true if it is a stem (may be followed by more letters).
+    stem: Vec<bool>,
+}
+
+fn build(words: &[String]) -> Option<Words> {
     if words.is_empty() {
         return None;
     }
-    AhoCorasickBuilder::new()
+    let stem = words.iter().map(|w| w.ends_with('*')).collect();
+    let ac = AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::Standard)
-        .build(words)
-        .ok()
+        .build(words.iter().map(|w| w.trim_end_matches('*')))
+        .ok()?;
+    Some(Words { ac, stem })
 }
 
 impl ContextMatcher {
@@ -57,14 +67,18 @@ impl ContextMatcher {
         let after_end = end.saturating_add(self.window).min(hay.len());
         let after = &hay[end.min(after_end)..after_end];
         let before_base = start - before.len();
-        let near = |ac: &AhoCorasick| {
-            any_word(ac, hay, before, before_base) || any_word(ac, hay, after, end)
-        };
-        let around = &hay[before_base..after_end];
+        let near =
+            |w: &Words| any_word(w, hay, before, before_base) || any_word(w, hay, after, end);
+        // Negative words count only on the value's own line (and inside the value): "order"
+        // closing the previous sentence says nothing about this number.
+        let line_start =
+            memchr::memrchr(b'\n', before).map_or(before_base, |i| before_base + i + 1);
+        let line_end = memchr::memchr(b'\n', after).map_or(after_end, |i| end + i);
+        let around = &hay[line_start..line_end.max(end)];
         if self
             .negative
             .as_ref()
-            .is_some_and(|ac| any_word(ac, hay, around, before_base))
+            .is_some_and(|w| any_word(w, hay, around, line_start))
         {
             return Verdict::Suppressed;
         }
@@ -76,12 +90,26 @@ impl ContextMatcher {
     }
 }
 
-/// True if `ac` finds a word in `part` (which starts at `base` in `hay`) that begins at a word
-/// boundary: the preceding byte is not a letter or digit, or the word starts a camelCase hump
-/// (`userEmail`). Words may end anywhere, so `birth` matches `birthdate`.
-fn any_word(ac: &AhoCorasick, hay: &[u8], part: &[u8], base: usize) -> bool {
-    ac.find_iter(part)
-        .any(|m| at_word_start(hay, base + m.start()))
+/// True if `words` finds a word in `part` (which starts at `base` in `hay`) that stands as a
+/// word: it starts at a word boundary, and ends at one unless it is a stem.
+fn any_word(words: &Words, hay: &[u8], part: &[u8], base: usize) -> bool {
+    words.ac.find_overlapping_iter(part).any(|m| {
+        let (start, end) = (base + m.start(), base + m.end());
+        at_word_start(hay, start) && (words.stem[m.pattern().as_usize()] || at_word_end(hay, end))
+    })
+}
+
+/// Whether a word ending before `pos` in `hay` ends at a word boundary: the next byte is not
+/// a letter or digit, or a camelCase hump starts there (`emailAddress`).
+pub fn at_word_end(hay: &[u8], pos: usize) -> bool {
+    match (pos.checked_sub(1).and_then(|p| hay.get(p)), hay.get(pos)) {
+        (_, None) => true,
+        (Some(last), Some(next)) => {
+            !next.is_ascii_alphanumeric()
+                || (last.is_ascii_lowercase() && next.is_ascii_uppercase())
+        }
+        (None, Some(next)) => !next.is_ascii_alphanumeric(),
+    }
 }
 
 /// Whether a word starting at `pos` in `hay` starts at a word boundary.
@@ -114,7 +142,7 @@ mod tests {
 
     #[test]
     fn words_before_and_after_within_window() {
-        let m = matcher(&["dob", "birth"], &["order"]);
+        let m = matcher(&["dob", "birth*"], &["order"]);
         assert_eq!(
             eval(&m, "DOB: 1980-01-02", "1980-01-02"),
             Verdict::Supported
@@ -140,6 +168,21 @@ mod tests {
             Verdict::Absent
         );
         assert_eq!(eval(&m, "adobe 1980-01-02", "1980-01-02"), Verdict::Absent);
+        assert_eq!(eval(&m, "dobson 1980-01-02", "1980-01-02"), Verdict::Absent);
+        assert_eq!(eval(&m, "dob:1980-01-02", "1980-01-02"), Verdict::Supported);
+        assert_eq!(
+            eval(&m, "dobDate 1980-01-02", "1980-01-02"),
+            Verdict::Supported
+        );
+        let t = matcher(&["telefon"], &[]);
+        assert_eq!(
+            eval(&t, "x@telefonica.es 030 1234567", "030 1234567"),
+            Verdict::Absent
+        );
+        assert_eq!(
+            eval(&t, "Telefon: 030 1234567", "030 1234567"),
+            Verdict::Supported
+        );
         assert_eq!(
             eval(&m, "order dob 1980-01-02", "1980-01-02"),
             Verdict::Suppressed
@@ -147,6 +190,12 @@ mod tests {
         assert_eq!(
             eval(&m, "dob x-order-1980", "x-order-1980"),
             Verdict::Suppressed
+        );
+        let two_lines = "the order.\ndob 1980-01-02";
+        assert_eq!(eval(&m, two_lines, "1980-01-02"), Verdict::Supported);
+        assert_eq!(
+            eval(&m, "dob\n1980-01-02", "1980-01-02"),
+            Verdict::Supported
         );
     }
 

@@ -72,6 +72,10 @@ pub struct Hit {
     pub context: bool,
 }
 
+/// Confidence cap of well-known test and reserved values: below the default threshold, so
+/// they are reported only when asked for (`--min-confidence 0.4`).
+pub const TEST_VALUE_CONFIDENCE: f32 = 0.4;
+
 /// Windows closer than this are searched as one.
 const MERGE_GAP: usize = 256;
 
@@ -534,11 +538,11 @@ impl Engine {
             return None;
         }
         let mut confidence = pattern.confidence;
-        if verdict == Verdict::Test {
-            confidence *= 0.5;
-        }
         if supported {
             confidence = (confidence + d.context.boost).min(1.0);
+        }
+        if verdict == Verdict::Test {
+            confidence = confidence.min(TEST_VALUE_CONFIDENCE);
         }
         if start >= report.start && start < report.end {
             hits.push(Hit {

@@ -110,8 +110,10 @@ pub struct PatternSpec {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ContextSpec {
-    /// Words that raise confidence when found within `window` bytes before or after a match
-    /// (ASCII-case-insensitive; a word must start at a word boundary).
+    /// Words that raise confidence when found within `window` bytes before or after a match.
+    /// Matched ASCII-case-insensitively as whole words, where `_`, `-`, punctuation and
+    /// camelCase humps are boundaries (`email` matches `user_email` and `userEmail`, not
+    /// `emails`); a trailing `*` makes a stem (`birth*` matches `birthdate`).
     #[serde(default)]
     pub words: Vec<String>,
     /// Window in bytes on each side of the match.
@@ -124,7 +126,8 @@ pub struct ContextSpec {
     /// such as undelimited 9-digit numbers or dates of birth).
     #[serde(default)]
     pub required: bool,
-    /// Words that suppress a candidate when found within the window (`version`, `order`, …).
+    /// Words that suppress a candidate when found within the window on the candidate's own
+    /// line, or inside the match (`version`, `order*`, …); same matching rules as `words`.
     #[serde(default)]
     pub negative: Vec<String>,
 }

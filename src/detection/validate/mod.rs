@@ -23,7 +23,8 @@ pub enum Verdict {
     /// Passes every check.
     Valid,
     /// Passes, but is a well-known test, example or reserved value (test card number,
-    /// `example.com` address, private or documentation IP range). Reported at half confidence.
+    /// `example.com` address, private or documentation IP range). Its confidence is capped at
+    /// [`crate::detection::engine::TEST_VALUE_CONFIDENCE`].
     Test,
 }
 

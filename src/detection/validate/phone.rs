@@ -36,6 +36,11 @@ pub fn phone(s: &[u8], _: &Ctx) -> Verdict {
         return Verdict::Invalid;
     }
     let text = text.trim();
+    // A dotted quad is an IPv4 address, and a real date a date, far more often than a phone
+    // number.
+    if text.parse::<std::net::Ipv4Addr>().is_ok() || super::parse_date(text.as_bytes()).is_some() {
+        return Verdict::Invalid;
+    }
     if text.bytes().skip(1).any(|b| b == b'+') {
         return Verdict::Invalid;
     }
@@ -81,6 +86,9 @@ mod tests {
             "",
             "++44 7911 123456",
             "+49 151 2345678901234567",
+            "36.154.16.217",
+            "2025-01-25",
+            "12.03.1985",
         ] {
             assert_eq!(phone(s.as_bytes(), &TODAY), Verdict::Invalid, "{s}");
         }
