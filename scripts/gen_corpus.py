@@ -158,12 +158,12 @@ class Gen:
             rest = self.digits(8 if pre in ("151", "176", "171") else 7)
             return self.choice([f"+49 {pre} {rest}", f"+49 (0){pre} {rest}", f"+49-{pre}-{rest}"])
         if kind == "fr":
-            d = self.choice(["6" + self.digits(8), "7" + self.choice("3456789") + self.digits(7)])
+            d = self.choice(["6" + self.choice("012345678") + self.digits(7), "7" + self.choice("345678") + self.digits(7)])
             return self.choice([f"+33 {d[0]} {d[1:3]} {d[3:5]} {d[5:7]} {d[7:]}", f"+33{d}", f"+33 (0){d[0]} {d[1:3]} {d[3:5]} {d[5:7]} {d[7:]}"])
         if kind == "nl":
             d = "6" + self.choice("12345") + self.digits(7)
             return self.choice([f"+31 {d[0]} {d[1:]}", f"+31-{d[0]}-{d[1:5]}-{d[5:]}"])
-        d = self.choice("67") + self.digits(8)
+        d = self.choice(["6" + self.digits(8), "7" + self.choice("1234") + self.digits(7)])
         return self.choice([f"+34 {d[:3]} {d[3:6]} {d[6:]}", f"+34{d}"])
 
     def phone_national(self):

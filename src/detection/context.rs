@@ -26,10 +26,22 @@ pub struct ContextMatcher {
 
 /// A compiled word list: whole words, or stems where the word ends in `*`.
 #[derive(Debug, Clone)]
-struct Words {
+pub struct Words {
     ac: AhoCorasick,
     /// Per word: true if it is a stem (may be followed by more letters).
     stem: Vec<bool>,
+}
+
+impl Words {
+    /// Compiles `words` (ASCII-case-insensitive); `None` if the list is empty.
+    pub fn new(words: &[String]) -> Option<Words> {
+        build(words)
+    }
+
+    /// Whether one of the words stands as a word in `hay[lo..hi]`.
+    pub fn any_in(&self, hay: &[u8], lo: usize, hi: usize) -> bool {
+        any_word(self, hay, &hay[lo..hi], lo)
+    }
 }
 
 fn build(words: &[String]) -> Option<Words> {

@@ -30,7 +30,7 @@ use regex_automata::{
 
 use super::analyze;
 use super::catalog::{Catalog, Detector};
-use super::context::{self, ContextMatcher};
+use super::context::{self, ContextMatcher, Words};
 use super::validate::{Ctx, Verdict};
 use crate::error::{DetectorError, Result};
 
@@ -112,8 +112,8 @@ pub struct Engine {
     contexts: Vec<ContextMatcher>,
     groups: Vec<Group>,
     keywords: Option<AhoCorasick>,
-    /// Keyword index → detector that declared it.
-    keyword_owner: Vec<u16>,
+    /// Per detector: its keywords with word rules, to confirm a keyword near a candidate.
+    keyword_words: Vec<Option<Words>>,
     options: EngineOptions,
     ctx: Ctx,
     lookbehind: usize,
@@ -163,13 +163,11 @@ impl Engine {
         // Assign every pattern to a group.
         let mut plan: Vec<(Trigger, Vec<(u16, u16)>)> = Vec::new();
         let mut keywords = Vec::new();
-        let mut keyword_owner = Vec::new();
         let mut lookbehind = 0;
         let mut lookahead = 0;
         for (di, d) in detectors.iter().enumerate() {
             for kw in &d.keywords {
-                keywords.push(kw.clone());
-                keyword_owner.push(di as u16);
+                keywords.push(kw.trim_end_matches('*').to_string());
             }
             for (pi, p) in d.patterns.iter().enumerate() {
                 let rare = p.required_bytes.as_ref().filter(|set| {
@@ -273,6 +271,7 @@ impl Engine {
             .iter()
             .map(|d| ContextMatcher::new(&d.context))
             .collect();
+        let keyword_words = detectors.iter().map(|d| Words::new(&d.keywords)).collect();
         Ok(Engine {
             ctx: Ctx {
                 today: options.today,
@@ -281,7 +280,7 @@ impl Engine {
             contexts,
             groups,
             keywords,
-            keyword_owner,
+            keyword_words,
             options,
             lookbehind,
             lookahead,
@@ -561,18 +560,11 @@ impl Engine {
     /// Whether one of detector `di`'s keywords lies within `window` bytes of the match (or
     /// inside it when `window` is 0).
     fn keyword_near(&self, di: u16, window: usize, hay: &[u8], start: usize, end: usize) -> bool {
-        let Some(ac) = &self.keywords else {
-            return false;
-        };
         let lo = start.saturating_sub(window);
         let hi = end.saturating_add(window).min(hay.len());
-        ac.find_overlapping_iter(&hay[lo..hi]).any(|m| {
-            let pos = lo + m.start();
-            self.keyword_owner[m.pattern().as_usize()] == di
-                && (window == 0
-                    || !hay[pos].is_ascii_alphanumeric()
-                    || context::at_word_start(hay, pos))
-        })
+        self.keyword_words[usize::from(di)]
+            .as_ref()
+            .is_some_and(|w| w.any_in(hay, lo, hi))
     }
 }
 

@@ -60,9 +60,10 @@ pub struct DetectorSpec {
     /// Masking style for evidence: `email`, `card`, `ip`, `date`, `last4` or `default`.
     #[serde(default = "default_mask")]
     pub mask: String,
-    /// Literal keywords used as a prefilter (matched ASCII-case-insensitively): every match
-    /// must contain one, or have one within `keyword_window` bytes of it. Detectors without
-    /// keywords are prefiltered automatically by the shape of their patterns.
+    /// Keywords used as a prefilter: every match must contain one, or have one within
+    /// `keyword_window` bytes of it. Same word rules as context words (whole words,
+    /// ASCII-case-insensitive, `*` for a stem). Detectors without keywords are prefiltered
+    /// automatically by the shape of their patterns.
     #[serde(default)]
     pub keywords: Vec<String>,
     /// Maximum distance in bytes between a keyword and the match; 0 means inside the match.

@@ -16,6 +16,9 @@ use crate::error::Result;
 use crate::finding::{Finding, ScanError, Skipped};
 use crate::source::walk::{self, Entry, WalkOptions};
 
+/// Events in flight between the scanning threads and the writer.
+const CHANNEL_EVENTS: usize = 16;
+
 /// Options of a scan.
 #[derive(Debug, Clone)]
 pub struct ScanOptions {
@@ -63,7 +66,9 @@ pub fn run(
     mut sink: impl FnMut(Event),
 ) -> Result<()> {
     walk::check_targets(targets)?;
-    let (tx, rx) = crossbeam_channel::bounded::<Event>(256);
+    // Small on purpose: a batch holds up to `file::BATCH` findings, and when the writer is the
+    // bottleneck the scanners should wait rather than queue memory.
+    let (tx, rx) = crossbeam_channel::bounded::<Event>(CHANNEL_EVENTS);
     std::thread::scope(|s| {
         let walker = s.spawn(move || {
             walk::walk(targets, &options.walk, || {

@@ -1,5 +1,7 @@
 //! Phone numbers, validated with libphonenumber's metadata (the `phonenumber` crate).
 
+use std::sync::Once;
+
 use phonenumber::country::Id;
 
 use super::{Ctx, Verdict};
@@ -24,6 +26,21 @@ const REGIONS: &[Id] = &[
     Id::IN,
 ];
 
+/// The metadata's regexes are compiled on first use into an LRU cache of 100 entries, which
+/// thrashes (and recompiles) when numbers of many regions are checked. Give it room for all.
+fn enlarge_regex_cache() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let cache = phonenumber::metadata::DATABASE.cache();
+        if let Ok(mut cache) = cache.lock() {
+            *cache = regex_cache::RegexCache::new(REGEX_CACHE);
+        }
+    });
+}
+
+/// Enough for every regex of the regions piimap validates against, and then some.
+const REGEX_CACHE: usize = 512;
+
 /// Phone number: 7–15 digits; with `+` or `00` the country code is parsed and the number must
 /// be valid for it; otherwise it must be a valid national number in one of [`REGIONS`].
 /// Parsing allocates, so this runs only on candidates.
@@ -32,6 +49,7 @@ pub fn phone(s: &[u8], _: &Ctx) -> Verdict {
         return Verdict::Invalid;
     };
     let digits = s.iter().filter(|b| b.is_ascii_digit()).count();
+    enlarge_regex_cache();
     if !(7..=17).contains(&digits) {
         return Verdict::Invalid;
     }
