@@ -70,3 +70,22 @@ fn example_share_findings_match_its_labels() {
         found.len()
     );
 }
+
+#[test]
+fn human_report_of_the_example_share_is_pinned() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = Command::cargo_bin("piimap")
+        .expect("binary")
+        .current_dir(root)
+        .args(["scan", "examples/share", "-q"])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8(out.stdout).expect("UTF-8");
+    // The elapsed time is the only part that varies between runs.
+    let (head, rest) = text.split_once(" in ").expect("summary line");
+    let (_, tail) = rest.split_once(" s: ").expect("elapsed seconds");
+    insta::assert_snapshot!(
+        "example_share_human",
+        format!("{head} in [elapsed] s: {tail}")
+    );
+}

@@ -60,12 +60,19 @@ impl Writer for Human<'_> {
                     .then(a.asset.cmp(&b.asset))
             });
             writeln!(out, "\nFiles with findings")?;
+            let shown = &assets[..assets.len().min(MAX_ROWS)];
+            let width = shown
+                .iter()
+                .map(|a| a.asset.chars().count())
+                .max()
+                .unwrap_or(4)
+                .clamp(4, 70);
             writeln!(
                 out,
-                "  {:<11} {:>8}  {:<40} PATH",
-                "SENSITIVITY", "FINDINGS", "DETECTORS"
+                "  {:<11} {:>8}  {:<width$}  DETECTORS",
+                "SENSITIVITY", "FINDINGS", "PATH"
             )?;
-            for a in assets.iter().take(MAX_ROWS) {
+            for a in shown {
                 let detectors: Vec<_> = a
                     .detectors
                     .iter()
@@ -74,10 +81,10 @@ impl Writer for Human<'_> {
                 let sensitivity = format!("{:?}", a.sensitivity).to_lowercase();
                 writeln!(
                     out,
-                    "  {sensitivity:<11} {:>8}  {:<40} {}",
+                    "  {sensitivity:<11} {:>8}  {:<width$}  {}",
                     a.findings,
-                    detectors.join(" "),
-                    a.asset
+                    a.asset,
+                    detectors.join(" ")
                 )?;
             }
             if assets.len() > MAX_ROWS {
