@@ -13,14 +13,14 @@
 //! confidence = 0.9
 //! validator = "email"
 //! mask = "email"
-//! keywords = ["@"]            # prefilter: a literal inside (or near) every match
+//! # No `keywords` needed: every match contains `@`, which the engine finds by itself.
 //!
 //! [[detector.pattern]]
 //! name = "address"
 //! regex = '[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8}'
 //!
 //! [detector.context]
-//! words = ["email", "e-mail", "mail"]
+//! words = ["email*", "e-mail*", "mail"]
 //! window = 40
 //! boost = 0.1
 //!
