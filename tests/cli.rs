@@ -671,3 +671,43 @@ fn help_is_pinned() {
     let scan = piimap().args(["scan", "--help"]).output().expect("runs");
     insta::assert_snapshot!("scan_help", String::from_utf8_lossy(&scan.stdout));
 }
+
+#[test]
+fn junk_and_huge_lines_scan_cleanly() {
+    let dir = TempDir::new().expect("tempdir");
+    // Deterministic pseudo-random bytes without NULs (so they are read as text, not skipped).
+    let mut x: u32 = 0x1234_5678;
+    let junk: Vec<u8> = (0..500_000)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            (x % 255) as u8 + 1
+        })
+        .collect();
+    write(dir.path(), "j/junk.txt", &junk);
+    let line: String = (0..30_000)
+        .map(|i| format!("w{i} a.b@gmail.com 1234 5678 9.9.9 "))
+        .collect();
+    write(dir.path(), "j/one_line.txt", &line);
+    write(dir.path(), "j/groups.txt", "1234 ".repeat(100_000));
+    let (code, findings, stderr) = scan_jsonl(dir.path(), &["j"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let on_long_line: Vec<_> = findings
+        .iter()
+        .filter(|f| f["location"]["path"] == "j/one_line.txt")
+        .collect();
+    assert_eq!(on_long_line.len(), 30_000, "every e-mail on the 1 MB line");
+    assert!(
+        on_long_line
+            .iter()
+            .all(|f| f["location"]["line"] == 1 && f["detector"] == "email")
+    );
+    assert!(
+        findings
+            .iter()
+            .all(|f| f["location"]["path"] != "j/groups.txt"),
+        "digit groups are not cards"
+    );
+}
