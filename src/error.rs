@@ -54,9 +54,42 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// A RoPA file is invalid: names the file, the line and the field.
+    #[error("{}", located(.file, *.line, .field, .message))]
+    Ropa {
+        /// The RoPA file.
+        file: String,
+        /// 1-based line (0 when unknown).
+        line: u64,
+        /// The field (`activities[2].retention`), empty when unknown.
+        field: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The inventory store cannot be opened or used.
+    #[error("inventory store {path}: {message}")]
+    Store {
+        /// The store file.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
     /// Writing the report failed.
     #[error("writing output: {0}")]
     Output(#[from] std::io::Error),
+}
+
+fn located(file: &str, line: u64, field: &str, message: &str) -> String {
+    let mut out = file.to_string();
+    if line > 0 {
+        out.push_str(&format!(":{line}"));
+    }
+    if !field.is_empty() {
+        out.push_str(&format!(": {field}"));
+    }
+    out.push_str(": ");
+    out.push_str(message);
+    out
 }
 
 /// Result alias for the library.

@@ -10,6 +10,7 @@ pub mod detection;
 pub mod error;
 pub mod finding;
 pub mod report;
+pub mod ropa;
 pub mod scan;
 pub mod source;
 

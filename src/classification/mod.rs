@@ -85,6 +85,16 @@ impl Taxonomy {
         self.categories.iter().find(|c| c.key == key)
     }
 
+    /// Every category key, in file order.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.categories.iter().map(|c| c.key.as_str())
+    }
+
+    /// The sensitivity of `key`, or `Low` for an unknown key.
+    pub fn sensitivity(&self, key: &str) -> Sensitivity {
+        self.get(key).map_or(Sensitivity::Low, |c| c.sensitivity)
+    }
+
     /// Whether `parent` equals `key` or is one of its ancestors.
     pub fn covers(parent: &str, key: &str) -> bool {
         key == parent
