@@ -30,6 +30,28 @@ pub struct Finding {
     pub pattern: String,
     /// A context word was found near the value.
     pub context: bool,
+    /// Keyed hash of the normalised value, for counting distinct values without keeping
+    /// them (0 unless the scan asks for fingerprints). Never serialised.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub fingerprint: u64,
+}
+
+/// A keyed 64-bit hash of `raw` with separators and case ignored (`4111 1111…` and
+/// `4111-1111…` hash alike). The key is random per process and never stored, so the hashes
+/// cannot be reversed by trying candidate values against a stored store.
+pub fn fingerprint(raw: &[u8]) -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    static KEY: std::sync::OnceLock<std::hash::RandomState> = std::sync::OnceLock::new();
+    let mut h = KEY.get_or_init(std::hash::RandomState::new).build_hasher();
+    for &b in raw {
+        if b.is_ascii_alphanumeric() {
+            h.write_u8(b.to_ascii_lowercase());
+        } else if b >= 0x80 {
+            h.write_u8(b);
+        }
+    }
+    h.finish()
 }
 
 /// Where a finding or an error is. Tagged by `source`.

@@ -9,6 +9,7 @@ pub mod classification;
 pub mod detection;
 pub mod error;
 pub mod finding;
+pub mod inventory;
 pub mod report;
 pub mod ropa;
 pub mod scan;

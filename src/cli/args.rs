@@ -126,6 +126,24 @@ pub struct ScanArgs {
     #[arg(short, long)]
     pub quiet: bool,
 
+    /// Record the scan in this inventory store (SQLite) [default: piimap.db].
+    #[arg(long, value_name = "PATH")]
+    pub store: Option<PathBuf>,
+
+    /// Do not record the scan in an inventory store.
+    #[arg(long, conflicts_with_all = ["store", "since_last"])]
+    pub no_store: bool,
+
+    /// Incremental: do not re-read files whose size and modification time (or content hash,
+    /// with --hash) match the store's record from a scan with the same detectors and options.
+    #[arg(long)]
+    pub since_last: bool,
+
+    /// Hash file contents (XXH3-128) and record the hashes; with --since-last, a file is
+    /// unchanged when its content hash is, whatever its modification time.
+    #[arg(long)]
+    pub hash: bool,
+
     /// Bytes read per chunk when streaming files [default: 1 MiB].
     #[arg(long, value_name = "BYTES", hide = true)]
     pub chunk_size: Option<usize>,

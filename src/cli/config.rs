@@ -46,6 +46,13 @@ pub struct ScanConfig {
     #[serde(default)]
     pub quiet: bool,
     pub chunk_size: Option<usize>,
+    pub store: Option<PathBuf>,
+    #[serde(default)]
+    pub no_store: bool,
+    #[serde(default)]
+    pub since_last: bool,
+    #[serde(default)]
+    pub hash: bool,
 }
 
 /// Loads `explicit`, or `./piimap.toml` if it exists, or nothing. Relative paths inside are
@@ -75,5 +82,6 @@ pub fn load(explicit: Option<&Path>) -> Result<Config> {
     };
     resolve(&mut config.scan.output);
     resolve(&mut config.scan.detectors);
+    resolve(&mut config.scan.store);
     Ok(config)
 }

@@ -72,8 +72,33 @@ impl FailOn {
     }
 }
 
-/// Runs a scan; returns the exit code.
+/// Runs a scan and writes its report; returns the exit code.
 pub fn run(args: ScanArgs, config: ScanConfig) -> Result<u8> {
+    Ok(execute(args, config, true)?.code)
+}
+
+/// What [`execute`] returns.
+pub struct Executed {
+    /// Exit code of the scan.
+    pub code: u8,
+    /// The store the scan was recorded in, if any.
+    pub store: Option<std::path::PathBuf>,
+}
+
+/// A fingerprint of everything that shapes the evidence a scan records: the piimap version,
+/// the detectors (definitions, not only ids) and the minimum confidence. A store's records
+/// made with another fingerprint are re-read by incremental scans.
+fn detector_set(catalog: &piimap::detection::Catalog, min_confidence: f32) -> String {
+    let text = format!(
+        "{}|{:016x}|{min_confidence}",
+        env!("CARGO_PKG_VERSION"),
+        catalog.digest()
+    );
+    format!("{:016x}", xxhash_rust::xxh3::xxh3_64(text.as_bytes()))
+}
+
+/// Runs a scan, writing its report when `write_report` (otherwise only recording it).
+pub fn execute(args: ScanArgs, config: ScanConfig, write_report: bool) -> Result<Executed> {
     let started = Instant::now();
     let started_at = jiff::Timestamp::now().to_string();
     let format = args.format.or(config.format).unwrap_or(Format::Human);
@@ -106,6 +131,7 @@ pub fn run(args: ScanArgs, config: ScanConfig) -> Result<u8> {
         }
         catalog.retain(|d| only.contains(&d.id));
     }
+    let only_ids = only.clone();
     let known: Vec<&str> = catalog.detectors().iter().map(|d| d.id.as_str()).collect();
     let fail_on = FailOn::parse(
         args.fail_on
@@ -122,6 +148,31 @@ pub fn run(args: ScanArgs, config: ScanConfig) -> Result<u8> {
         },
     )?;
     let taxonomy = Taxonomy::builtin()?;
+
+    let store_path = if args.no_store || config.no_store {
+        None
+    } else {
+        Some(
+            args.store
+                .clone()
+                .or(config.store.clone())
+                .unwrap_or_else(|| piimap::inventory::DEFAULT_STORE.into()),
+        )
+    };
+    let since_last = args.since_last || config.since_last;
+    let content_hash = args.hash || config.hash;
+    if since_last && store_path.is_none() {
+        bail!("--since-last needs an inventory store (remove --no-store)");
+    }
+    let set = detector_set(&catalog, min_confidence);
+    let mut store = match &store_path {
+        Some(p) => Some(piimap::inventory::Store::open(p)?),
+        None => None,
+    };
+    let known = match (&store, since_last) {
+        (Some(s), true) => Some(std::sync::Arc::new(s.known_files(&set)?)),
+        _ => None,
+    };
 
     let options = ScanOptions {
         walk: WalkOptions {
@@ -145,11 +196,15 @@ pub fn run(args: ScanArgs, config: ScanConfig) -> Result<u8> {
             .unwrap_or(scan::stream::DEFAULT_CHUNK),
         show_values,
         progress: Default::default(),
+        fingerprints: store.is_some(),
+        content_hash,
+        known,
     };
     let scanned = std::sync::Arc::clone(&options.progress);
 
     let output_path = args.output.or(config.output);
     let out: Box<dyn Write> = match &output_path {
+        _ if !write_report => Box::new(io::sink()),
         Some(path) => {
             Box::new(BufWriter::new(File::create(path).with_context(|| {
                 format!("cannot create output file {}", path.display())
@@ -194,6 +249,37 @@ pub fn run(args: ScanArgs, config: ScanConfig) -> Result<u8> {
     // there (human) and the user did not ask for silence.
     let log_errors = !quiet && format != Format::Human;
 
+    let targets: Vec<String> = args
+        .targets
+        .iter()
+        .map(|t| t.display().to_string())
+        .collect();
+    let scan_id = match &mut store {
+        Some(s) => Some(s.begin_scan(
+            &meta.started_at,
+            &targets,
+            &serde_json::json!({
+                "min_confidence": min_confidence,
+                "only": &only_ids,
+                "include": &options.walk.include,
+                "exclude": &options.walk.exclude,
+                "since_last": since_last,
+                "hash": content_hash,
+            }),
+            &set,
+        )?),
+        None => None,
+    };
+    let mut recorder = match (&mut store, scan_id) {
+        (Some(s), Some(id)) => Some(piimap::inventory::Recorder::new(
+            s,
+            id,
+            meta.started_at.clone(),
+            set.clone(),
+        )),
+        _ => None,
+    };
+    let mut store_error: Option<piimap::Error> = None;
     let mut outcome = Outcome::default();
     let mut tripped = false;
     let mut write_error: Option<io::Error> = None;
@@ -224,6 +310,9 @@ pub fn run(args: ScanArgs, config: ScanConfig) -> Result<u8> {
     let mut open_assets: HashMap<String, AssetSummary> = HashMap::new();
     scan::run(&engine, &args.targets, &options, |event| match event {
         Event::Findings(batch) => {
+            if let Some(r) = &mut recorder {
+                r.findings(&batch);
+            }
             let s = &mut outcome.summary;
             s.findings += batch.len() as u64;
             for f in &batch {
@@ -252,7 +341,17 @@ pub fn run(args: ScanArgs, config: ScanConfig) -> Result<u8> {
             update_progress(&outcome);
         }
         Event::File(file) => {
+            if let Some(r) = &mut recorder
+                && store_error.is_none()
+                && let Err(e) = r.file(&file)
+            {
+                store_error = Some(e);
+            }
             let s = &mut outcome.summary;
+            if file.unchanged {
+                s.files_unchanged += 1;
+                return;
+            }
             s.bytes_scanned += file.bytes;
             if let Some(reason) = file.skipped {
                 s.files_skipped += 1;
@@ -275,10 +374,19 @@ pub fn run(args: ScanArgs, config: ScanConfig) -> Result<u8> {
             update_progress(&outcome);
         }
         Event::Skipped(skipped) => {
+            if let Some(r) = &mut recorder
+                && store_error.is_none()
+                && let Err(e) = r.skipped(&skipped)
+            {
+                store_error = Some(e);
+            }
             outcome.summary.files_skipped += 1;
             outcome.skipped.push(skipped);
         }
         Event::Error(err) => {
+            if let Some(r) = &mut recorder {
+                r.walk_error();
+            }
             outcome.summary.errors += 1;
             note(format!("{}: {}", err.path, err.reason));
             outcome.errors.push(err);
@@ -286,6 +394,14 @@ pub fn run(args: ScanArgs, config: ScanConfig) -> Result<u8> {
     })?;
     if let Some(pb) = &progress {
         pb.finish_and_clear();
+    }
+    if let Some(e) = store_error {
+        return Err(e).context("recording the scan in the inventory");
+    }
+    if let Some(r) = recorder {
+        let finished_at = jiff::Timestamp::now().to_string();
+        r.finish(&targets, &finished_at)
+            .context("recording the scan in the inventory")?;
     }
     outcome.summary.elapsed_seconds = (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0;
     outcome.assets.sort_by(|a, b| a.asset.cmp(&b.asset));
@@ -305,12 +421,16 @@ pub fn run(args: ScanArgs, config: ScanConfig) -> Result<u8> {
             return Err(e).with_context(|| format!("writing report to {target}"));
         }
     }
-    Ok(if strict && outcome.summary.errors > 0 {
+    let code = if strict && outcome.summary.errors > 0 {
         EXIT_ERROR
     } else if tripped {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
+    };
+    Ok(Executed {
+        code,
+        store: store_path,
     })
 }
 

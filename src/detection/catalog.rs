@@ -95,6 +95,34 @@ pub struct Catalog {
 }
 
 impl Catalog {
+    /// A stable digest of every definition that shapes what the detectors report (patterns,
+    /// validators, context, confidences; not examples or descriptions), for telling whether
+    /// two scans used the same detector set.
+    pub fn digest(&self) -> u64 {
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        for d in &self.detectors {
+            let patterns: Vec<_> = d
+                .patterns
+                .iter()
+                .map(|p| (&p.name, &p.regex, p.confidence, p.require_context))
+                .collect();
+            let text = format!(
+                "{}|{}|{}|{:?}|{:?}|{:?}|{}|{:?}|{:?}\n",
+                d.id,
+                d.category,
+                d.confidence,
+                d.validator.as_ref().map(|v| &v.0),
+                d.mask,
+                d.keywords,
+                d.keyword_window,
+                patterns,
+                d.context
+            );
+            h.update(text.as_bytes());
+        }
+        h.digest()
+    }
+
     /// The detectors compiled into the binary.
     pub fn builtin() -> Result<Catalog> {
         let mut catalog = Catalog::default();

@@ -43,6 +43,13 @@ impl Writer for Human<'_> {
             s.files_skipped,
             s.errors
         )?;
+        if s.files_unchanged > 0 {
+            writeln!(
+                out,
+                "{} files unchanged since the last scan were not re-read; their findings are in the inventory.",
+                s.files_unchanged
+            )?;
+        }
         if !s.findings_by_detector.is_empty() {
             writeln!(out, "\nFindings by detector")?;
             let mut by: Vec<_> = s.findings_by_detector.iter().collect();

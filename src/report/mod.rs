@@ -89,6 +89,9 @@ pub struct Summary {
     pub files_scanned: u64,
     /// Files and entries skipped (binary, links, special files).
     pub files_skipped: u64,
+    /// Files not re-read by an incremental scan (`--since-last`): unchanged since the
+    /// inventory's record.
+    pub files_unchanged: u64,
     /// Errors (per file or while walking).
     pub errors: u64,
     /// Bytes of text scanned.

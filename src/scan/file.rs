@@ -5,7 +5,7 @@ use std::path::Path;
 use super::stream::{Located, StreamScanner};
 use crate::detection::{Engine, mask};
 use crate::finding::{FileLocation, Finding, Location, ScanError};
-use crate::source::{io_kind, text};
+use crate::source::{Stamp, io_kind, text};
 
 /// The outcome of scanning one file.
 #[derive(Debug, Clone)]
@@ -24,10 +24,20 @@ pub struct FileReport {
     pub skipped: Option<String>,
     /// What went wrong, if anything. Findings made before the error are kept.
     pub error: Option<ScanError>,
+    /// Size, modification time (and hash, when asked for) taken before reading.
+    pub stamp: Option<Stamp>,
+    /// The file was not read: an incremental scan found it unchanged.
+    pub unchanged: bool,
 }
 
 /// Builds a finding from a located hit.
-pub fn finding(engine: &Engine, located: &Located<'_>, path: &str, show_values: bool) -> Finding {
+pub fn finding(
+    engine: &Engine,
+    located: &Located<'_>,
+    path: &str,
+    show_values: bool,
+    fingerprints: bool,
+) -> Finding {
     let hit = located.hit;
     let detector = &engine.detectors()[usize::from(hit.detector)];
     let raw = &located.hay[hit.start..hit.end];
@@ -46,6 +56,11 @@ pub fn finding(engine: &Engine, located: &Located<'_>, path: &str, show_values: 
         test_value: hit.test_value,
         pattern: detector.patterns[usize::from(hit.pattern)].name.clone(),
         context: hit.context,
+        fingerprint: if fingerprints {
+            crate::finding::fingerprint(raw)
+        } else {
+            0
+        },
     }
 }
 
@@ -59,6 +74,7 @@ pub fn scan_file(
     scanner: &mut StreamScanner<'_>,
     path: &Path,
     show_values: bool,
+    fingerprints: bool,
     emit: &mut dyn FnMut(Vec<Finding>),
 ) -> FileReport {
     let display = path.display().to_string();
@@ -70,6 +86,8 @@ pub fn scan_file(
         findings: 0,
         skipped: None,
         error: None,
+        stamp: None,
+        unchanged: false,
     };
     let error = |e: &std::io::Error, what: &str| ScanError {
         path: display.clone(),
@@ -97,7 +115,13 @@ pub fn scan_file(
     let mut count = 0;
     let engine = scanner.engine();
     let (bytes, err) = scanner.scan(&mut reader, |located| {
-        batch.push(finding(engine, &located, &display, show_values));
+        batch.push(finding(
+            engine,
+            &located,
+            &display,
+            show_values,
+            fingerprints,
+        ));
         count += 1;
         if batch.len() == BATCH {
             emit(std::mem::take(&mut batch));

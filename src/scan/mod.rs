@@ -5,7 +5,8 @@
 pub mod file;
 pub mod stream;
 
-use std::path::PathBuf;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 
@@ -15,6 +16,7 @@ use crate::detection::Engine;
 use crate::error::Result;
 use crate::finding::{Finding, ScanError, Skipped};
 use crate::source::walk::{self, Entry, WalkOptions};
+use crate::source::{Stamp, content_hash};
 
 /// Events in flight between the scanning threads and the writer.
 const CHANNEL_EVENTS: usize = 16;
@@ -30,6 +32,14 @@ pub struct ScanOptions {
     pub show_values: bool,
     /// Bytes scanned so far, updated after every chunk (for progress display).
     pub progress: Arc<AtomicU64>,
+    /// Compute keyed fingerprints of values (for distinct counts in the inventory).
+    pub fingerprints: bool,
+    /// Hash every file's content (XXH3-128) and compare hashes, not only size and
+    /// modification time, when deciding whether a file changed.
+    pub content_hash: bool,
+    /// Incremental scan: files whose stamp matches the one known here are not read (they are
+    /// reported with `unchanged` set).
+    pub known: Option<Arc<HashMap<String, Stamp>>>,
 }
 
 impl Default for ScanOptions {
@@ -39,6 +49,9 @@ impl Default for ScanOptions {
             chunk_size: stream::DEFAULT_CHUNK,
             show_values: false,
             progress: Arc::default(),
+            fingerprints: false,
+            content_hash: false,
+            known: None,
         }
     }
 }
@@ -79,15 +92,22 @@ pub fn run(
                     // The receiver lives until the walk ends; a send cannot fail before.
                     let event = match entry {
                         Entry::File(path) => {
+                            let stamp = stamp(&path, options);
+                            if let Some(report) = unchanged(&path, stamp.as_ref(), options) {
+                                let _ = tx.send(Event::File(report));
+                                return;
+                            }
                             let mut emit = |batch| {
                                 let _ = tx.send(Event::Findings(batch));
                             };
-                            let report = file::scan_file(
+                            let mut report = file::scan_file(
                                 &mut scanner,
                                 &path,
                                 options.show_values,
+                                options.fingerprints,
                                 &mut emit,
                             );
+                            report.stamp = stamp;
                             Event::File(report)
                         }
                         Entry::Skipped(s) => Event::Skipped(s),
@@ -103,5 +123,43 @@ pub fn run(
         walker
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
+}
+
+/// The stamp of a file before it is read, with its content hash when asked for. `None` when
+/// the file cannot be examined (reading it will report why).
+fn stamp(path: &Path, options: &ScanOptions) -> Option<Stamp> {
+    if options.known.is_none() && !options.fingerprints {
+        return None;
+    }
+    let mut stamp = Stamp::of(path).ok()?;
+    if options.content_hash {
+        stamp.hash = content_hash(path).ok();
+    }
+    Some(stamp)
+}
+
+/// For an incremental scan, the report of a file that need not be read: same size and
+/// modification time as recorded, or (with content hashing) the same content hash.
+fn unchanged(path: &Path, stamp: Option<&Stamp>, options: &ScanOptions) -> Option<FileReport> {
+    let known = options.known.as_ref()?;
+    let stamp = stamp?;
+    let display = path.display().to_string();
+    let earlier = known.get(&display)?;
+    let same = if options.content_hash {
+        stamp.size == earlier.size && stamp.hash.is_some() && stamp.hash == earlier.hash
+    } else {
+        stamp.same_metadata(earlier)
+    };
+    same.then(|| FileReport {
+        path: display,
+        bytes: 0,
+        encoding: None,
+        compressed: false,
+        findings: 0,
+        skipped: None,
+        error: None,
+        stamp: Some(stamp.clone()),
+        unchanged: true,
     })
 }

@@ -1,0 +1,192 @@
+//! Turning a scan's event stream into inventory records.
+
+use std::collections::{HashMap, HashSet};
+use std::time::{Duration, Instant};
+
+use super::{AssetRecord, AssetStatus, DataAge, Evidence, ScanTotals, Store};
+use crate::error::Result;
+use crate::finding::{Finding, Skipped};
+use crate::scan::FileReport;
+
+/// Masked examples kept per asset and detector.
+const EXAMPLES: usize = 3;
+/// Distinct values tracked per asset and detector; past this, the distinct count is a lower
+/// bound.
+const DISTINCT_CAP: usize = 1 << 20;
+/// Commit at least this often, so that an interrupted scan keeps what it recorded.
+const FLUSH_EVERY: Duration = Duration::from_secs(2);
+
+#[derive(Debug, Default)]
+struct DetectorAcc {
+    category: String,
+    hits: u64,
+    distinct: HashSet<u64>,
+    best: f32,
+    examples: Vec<String>,
+}
+
+/// Records one scan into a [`Store`]: feed it the scan's events in order, then call
+/// [`Recorder::finish`].
+#[derive(Debug)]
+pub struct Recorder<'s> {
+    store: &'s mut Store,
+    scan: i64,
+    now: String,
+    detector_set: String,
+    open: HashMap<String, HashMap<String, DetectorAcc>>,
+    totals: ScanTotals,
+    last_flush: Instant,
+}
+
+impl<'s> Recorder<'s> {
+    /// Starts recording scan `scan` (from [`Store::begin_scan`]) made with `detector_set`.
+    pub fn new(store: &'s mut Store, scan: i64, now: String, detector_set: String) -> Self {
+        Recorder {
+            store,
+            scan,
+            now,
+            detector_set,
+            open: HashMap::new(),
+            totals: ScanTotals::default(),
+            last_flush: Instant::now(),
+        }
+    }
+
+    /// Counts a batch of findings of one asset.
+    pub fn findings(&mut self, batch: &[Finding]) {
+        for f in batch {
+            self.totals.findings += 1;
+            let asset = f.location.asset();
+            let detectors = match self.open.get_mut(asset) {
+                Some(d) => d,
+                None => self.open.entry(asset.to_string()).or_default(),
+            };
+            let acc = match detectors.get_mut(&f.detector) {
+                Some(a) => a,
+                None => detectors.entry(f.detector.clone()).or_default(),
+            };
+            if acc.hits == 0 {
+                acc.category.clone_from(&f.category);
+            }
+            acc.hits += 1;
+            if acc.distinct.len() < DISTINCT_CAP {
+                acc.distinct.insert(f.fingerprint);
+            }
+            acc.best = acc.best.max(f.confidence);
+            if acc.examples.len() < EXAMPLES && !acc.examples.contains(&f.masked) {
+                acc.examples.push(f.masked.clone());
+            }
+        }
+    }
+
+    /// Records a file once its report arrives (after its findings).
+    pub fn file(&mut self, report: &FileReport) -> Result<()> {
+        if report.unchanged {
+            self.totals.unchanged += 1;
+            if let Some(stamp) = &report.stamp {
+                self.store.touch(self.scan, "file", &report.path, stamp)?;
+            }
+            return self.maybe_flush();
+        }
+        let detectors = self.open.remove(&report.path).unwrap_or_default();
+        let mut evidence: Vec<Evidence> = detectors
+            .into_iter()
+            .map(|(detector, acc)| Evidence {
+                detector,
+                category: acc.category,
+                hits: acc.hits,
+                distinct_hits: acc.distinct.len() as u64,
+                sample_size: None,
+                best_confidence: acc.best,
+                examples: acc.examples,
+                first_seen: String::new(),
+                last_seen: String::new(),
+            })
+            .collect();
+        evidence.sort_by(|a, b| a.detector.cmp(&b.detector));
+        let (status, reason) = if let Some(reason) = &report.skipped {
+            (AssetStatus::Skipped, Some(reason.clone()))
+        } else if let Some(e) = &report.error {
+            self.totals.errors += 1;
+            (AssetStatus::Error, Some(e.reason.clone()))
+        } else {
+            (AssetStatus::Scanned, None)
+        };
+        if status != AssetStatus::Skipped {
+            self.totals.read += 1;
+        }
+        let ages = report
+            .stamp
+            .as_ref()
+            .and_then(|s| jiff::Timestamp::from_nanosecond(i128::from(s.modified_ns)).ok())
+            .map(|t| {
+                vec![DataAge {
+                    basis: "mtime".into(),
+                    oldest: Some(t.to_string()),
+                    newest: Some(t.to_string()),
+                    records: None,
+                }]
+            })
+            .unwrap_or_default();
+        let record = AssetRecord {
+            source: "file".into(),
+            locator: report.path.clone(),
+            kind: "file".into(),
+            parent: None,
+            status,
+            reason,
+            stamp: report.stamp.clone(),
+            bytes_scanned: report.bytes,
+            rows_total: None,
+            rows_sampled: None,
+            evidence,
+            ages,
+        };
+        self.store
+            .record(self.scan, &self.now, &self.detector_set, &record)?;
+        self.maybe_flush()
+    }
+
+    /// Records an entry the walker skipped (a symbolic link, a special file).
+    pub fn skipped(&mut self, skipped: &Skipped) -> Result<()> {
+        let record = AssetRecord {
+            source: "file".into(),
+            locator: skipped.path.clone(),
+            kind: "file".into(),
+            parent: None,
+            status: AssetStatus::Skipped,
+            reason: Some(skipped.reason.clone()),
+            stamp: None,
+            bytes_scanned: 0,
+            rows_total: None,
+            rows_sampled: None,
+            evidence: Vec::new(),
+            ages: Vec::new(),
+        };
+        self.store
+            .record(self.scan, &self.now, &self.detector_set, &record)?;
+        self.maybe_flush()
+    }
+
+    /// Counts an error met while walking.
+    pub fn walk_error(&mut self) {
+        self.totals.errors += 1;
+    }
+
+    fn maybe_flush(&mut self) -> Result<()> {
+        if self.last_flush.elapsed() >= FLUSH_EVERY {
+            self.store.flush()?;
+            self.last_flush = Instant::now();
+        }
+        Ok(())
+    }
+
+    /// Ends the scan: drops deleted files under `roots` (only after a complete walk), writes
+    /// the totals and commits.
+    pub fn finish(self, roots: &[String], finished_at: &str) -> Result<ScanTotals> {
+        let mut totals = self.totals;
+        totals.removed = self.store.remove_missing(self.scan, roots)?;
+        self.store.finish_scan(self.scan, finished_at, totals)?;
+        Ok(totals)
+    }
+}
