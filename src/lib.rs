@@ -10,6 +10,7 @@ pub mod detection;
 pub mod error;
 pub mod finding;
 pub mod inventory;
+pub mod reconcile;
 pub mod report;
 pub mod ropa;
 pub mod scan;
