@@ -20,7 +20,7 @@ fn example_share_findings_match_its_labels() {
     let out = Command::cargo_bin("piimap")
         .expect("binary")
         .current_dir(root)
-        .args(["scan", "examples/share", "-f", "jsonl", "-q"])
+        .args(["scan", "examples/share", "-f", "jsonl", "-q", "--no-store"])
         .output()
         .expect("runs");
     assert_eq!(out.status.code(), Some(1), "the share holds PII");
@@ -77,7 +77,7 @@ fn human_report_of_the_example_share_is_pinned() {
     let out = Command::cargo_bin("piimap")
         .expect("binary")
         .current_dir(root)
-        .args(["scan", "examples/share", "-q"])
+        .args(["scan", "examples/share", "-q", "--no-store"])
         .output()
         .expect("runs");
     let text = String::from_utf8(out.stdout).expect("UTF-8");

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use piimap::report::Format;
+use piimap::report::audit::AuditFormat;
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -31,12 +32,142 @@ pub enum Command {
     /// Scan files and directories for personal data.
     #[command(after_help = EXIT_CODES)]
     Scan(ScanArgs),
+    /// Compare the inventory with a RoPA and report every gap.
+    #[command(after_help = AUDIT_EXIT_CODES)]
+    Reconcile(ReconcileArgs),
+    /// Scan targets into the inventory, then reconcile it with a RoPA (scan + reconcile).
+    #[command(after_help = AUDIT_EXIT_CODES)]
+    Audit(AuditArgs),
+    /// Work with RoPA files.
+    #[command(subcommand)]
+    Ropa(RopaCommand),
     /// List or check detectors.
     #[command(subcommand)]
     Detectors(DetectorsCommand),
-    /// Print the JSON Schema of `--format json` output (and of each `jsonl` line under
-    /// `$defs.Finding`).
-    Schema,
+    /// Print the JSON Schema of `scan --format json` output (and of each `jsonl` line under
+    /// `$defs.Finding`), or with `audit`, of `reconcile --format json`.
+    Schema {
+        /// Which output.
+        #[arg(value_enum, default_value = "report")]
+        output: SchemaOutput,
+    },
+}
+
+const AUDIT_EXIT_CODES: &str = "\
+Exit codes:
+  0  no gap at or above --fail-on
+  1  gaps at or above --fail-on
+  2  usage error or fatal error (bad option, malformed RoPA, unusable store)";
+
+/// Options shared by `reconcile` and `audit`.
+#[derive(Debug, Args)]
+pub struct ReconcileOptions {
+    /// The RoPA: YAML (or JSON), or CSV in the spreadsheet form (see docs/ropa.md).
+    #[arg(long, value_name = "FILE")]
+    pub ropa: PathBuf,
+
+    /// Inventory store [default: piimap.db].
+    #[arg(long, value_name = "PATH")]
+    pub store: Option<PathBuf>,
+
+    /// Report format [default: human].
+    #[arg(short, long, value_enum)]
+    pub format: Option<AuditFormat>,
+
+    /// Write the report to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Exit with 1 when a gap of at least this severity exists (info, low, medium, high,
+    /// critical, or `never`) [default: high].
+    #[arg(long, value_name = "SEVERITY")]
+    pub fail_on: Option<String>,
+
+    /// Ignore evidence below this confidence (0..1) [default: 0.5].
+    #[arg(long, value_name = "X")]
+    pub min_confidence: Option<f32>,
+
+    /// Count retention periods back from this day (YYYY-MM-DD) instead of today.
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+}
+
+/// `piimap reconcile`.
+#[derive(Debug, Args)]
+pub struct ReconcileArgs {
+    #[command(flatten)]
+    pub options: ReconcileOptions,
+}
+
+/// `piimap audit`.
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Files or directories to scan.
+    #[arg(required = true, value_name = "TARGET")]
+    pub targets: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub options: ReconcileOptions,
+
+    /// Incremental scan: do not re-read files unchanged since the store's last record.
+    #[arg(long)]
+    pub since_last: bool,
+
+    /// Compare content hashes, not only size and modification time (with --since-last).
+    #[arg(long)]
+    pub hash: bool,
+
+    /// Scan only files matching GLOB (repeatable; as for `scan`).
+    #[arg(long, value_name = "GLOB")]
+    pub include: Vec<String>,
+
+    /// Skip files and directories matching GLOB (repeatable; as for `scan`).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+
+    /// Also load detector files (*.toml) from DIR.
+    #[arg(long, value_name = "DIR")]
+    pub detectors: Option<PathBuf>,
+
+    /// Worker threads [default: one per CPU].
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// No progress bar.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// `piimap ropa …`.
+#[derive(Debug, Subcommand)]
+pub enum RopaCommand {
+    /// Check a RoPA file and print its activities; errors name file, line and field.
+    Check {
+        /// The RoPA file.
+        ropa: PathBuf,
+    },
+    /// Write draft YAML activities for the assets with personal data that no activity
+    /// covers, for the privacy team to complete.
+    Draft {
+        /// Existing RoPA: assets it covers are left out.
+        #[arg(long, value_name = "FILE")]
+        ropa: Option<PathBuf>,
+        /// Inventory store [default: piimap.db].
+        #[arg(long, value_name = "PATH")]
+        store: Option<PathBuf>,
+        /// Write to FILE instead of standard output.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+}
+
+/// Outputs with a JSON Schema.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum SchemaOutput {
+    /// `piimap scan --format json`.
+    Report,
+    /// `piimap reconcile --format json` (and `audit`).
+    Audit,
 }
 
 /// `piimap detectors …`.

@@ -1,6 +1,7 @@
 //! The command-line interface: argument parsing, config merging, progress, exit codes.
 
 mod args;
+mod audit;
 mod config;
 mod scan;
 
@@ -51,6 +52,12 @@ fn run(cli: Cli) -> Result<u8> {
             let config = config::load(cli.config.as_deref())?;
             scan::run(args, config.scan)
         }
+        Command::Reconcile(args) => audit::reconcile(args.options),
+        Command::Audit(args) => {
+            let config = config::load(cli.config.as_deref())?;
+            audit::audit(args, config.scan)
+        }
+        Command::Ropa(command) => audit::ropa(command),
         Command::Detectors(DetectorsCommand::List { detectors, json }) => {
             let catalog = load_catalog(detectors.as_deref())?;
             list(&catalog, json)?;
@@ -89,8 +96,13 @@ fn run(cli: Cli) -> Result<u8> {
                 EXIT_FINDINGS
             })
         }
-        Command::Schema => {
-            let schema = schemars::schema_for!(piimap::report::JsonReport);
+        Command::Schema { output } => {
+            let schema = match output {
+                args::SchemaOutput::Report => schemars::schema_for!(piimap::report::JsonReport),
+                args::SchemaOutput::Audit => {
+                    schemars::schema_for!(piimap::reconcile::Reconciliation)
+                }
+            };
             println!("{}", serde_json::to_string_pretty(&schema)?);
             Ok(EXIT_CLEAN)
         }

@@ -81,8 +81,6 @@ pub fn run(args: ScanArgs, config: ScanConfig) -> Result<u8> {
 pub struct Executed {
     /// Exit code of the scan.
     pub code: u8,
-    /// The store the scan was recorded in, if any.
-    pub store: Option<std::path::PathBuf>,
 }
 
 /// A fingerprint of everything that shapes the evidence a scan records: the piimap version,
@@ -428,10 +426,7 @@ pub fn execute(args: ScanArgs, config: ScanConfig, write_report: bool) -> Result
     } else {
         EXIT_CLEAN
     };
-    Ok(Executed {
-        code,
-        store: store_path,
-    })
+    Ok(Executed { code })
 }
 
 #[cfg(test)]

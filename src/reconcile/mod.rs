@@ -358,6 +358,14 @@ pub fn reconcile(
     }
 }
 
+fn values(n: u64) -> String {
+    if n == 1 {
+        "1 value".into()
+    } else {
+        format!("{n} values")
+    }
+}
+
 fn ids(activities: &[&Activity]) -> Option<String> {
     (!activities.is_empty()).then(|| {
         activities
@@ -414,8 +422,8 @@ fn per_asset_gaps(a: &Asset<'_>, taxonomy: &Taxonomy, rules: &Rules, gaps: &mut 
             gap(
                 GapKind::UndocumentedLocation,
                 format!(
-                    "{} ({} values) found where no activity declares processing",
-                    name, e.hits
+                    "{name} ({}) found where no activity declares processing",
+                    values(e.hits)
                 ),
                 evidence(),
             );
@@ -425,8 +433,9 @@ fn per_asset_gaps(a: &Asset<'_>, taxonomy: &Taxonomy, rules: &Rules, gaps: &mut 
             gap(
                 GapKind::UndeclaredCategory,
                 format!(
-                    "{} ({} values) found, but no covering activity declares `{}`",
-                    name, e.hits, e.category
+                    "{name} ({}) found, but no covering activity declares `{}`",
+                    values(e.hits),
+                    e.category
                 ),
                 evidence(),
             );

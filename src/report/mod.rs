@@ -4,6 +4,7 @@
 //! files finish (so machine formats stream and use no memory per finding), then the
 //! [`Outcome`] (summary, per-asset classification, errors, skips).
 
+pub mod audit;
 pub mod csv;
 pub mod human;
 pub mod json;

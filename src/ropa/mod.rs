@@ -9,6 +9,7 @@
 //! See `docs/ropa.md` for the format and `examples/ropa.yaml` for an example.
 
 pub mod csv;
+pub mod draft;
 mod raw;
 pub mod system;
 
