@@ -82,20 +82,80 @@ fn gap_keys(report: &Value) -> Vec<(String, String, String, String)> {
 
 fn planted() -> Vec<(String, String, String, String)> {
     let rows = [
-        ("declared_not_found", "invoicing", "files: share/finance/**", "user.financial.credit_card"),
+        (
+            "declared_not_found",
+            "invoicing",
+            "files: share/finance/**",
+            "user.financial.credit_card",
+        ),
         ("not_scanned", "support", "postgres: crm.public.tickets", ""),
         ("retention_breach", "it-logs", "files: share/it/**", ""),
-        ("retention_breach", "payroll", "files: share/hr/**", "user.financial.bank_account"),
-        ("undeclared_category", "support", "share/support/export.jsonl", "user.device.ip_address"),
-        ("undeclared_category", "support", "share/support/tickets/2024/ticket-1043.txt", "user.demographic.date_of_birth"),
-        ("undeclared_category", "support", "share/support/tickets/2024/ticket-1043.txt", "user.financial.credit_card"),
-        ("undeclared_category", "support", "share/support/tickets/2024/ticket-1057.txt", "user.financial.credit_card"),
-        ("undeclared_category", "support", "share/support/tickets/2024/ticket-1057.txt", "user.government_id.national_identification_number"),
-        ("undeclared_category", "support", "share/support/tickets/2024/ticket-1101.txt", "user.government_id.national_identification_number"),
-        ("undocumented_location", "", "share/.secret_notes.txt", "user.contact.email"),
-        ("undocumented_location", "", "share/notes/contacts_latin1.txt", "user.contact.email"),
-        ("undocumented_location", "", "share/notes/contacts_latin1.txt", "user.financial.bank_account"),
-        ("undocumented_location", "", "share/notes/meeting_notes_utf16.txt", "user.contact.email"),
+        (
+            "retention_breach",
+            "payroll",
+            "files: share/hr/**",
+            "user.financial.bank_account",
+        ),
+        (
+            "undeclared_category",
+            "support",
+            "share/support/export.jsonl",
+            "user.device.ip_address",
+        ),
+        (
+            "undeclared_category",
+            "support",
+            "share/support/tickets/2024/ticket-1043.txt",
+            "user.demographic.date_of_birth",
+        ),
+        (
+            "undeclared_category",
+            "support",
+            "share/support/tickets/2024/ticket-1043.txt",
+            "user.financial.credit_card",
+        ),
+        (
+            "undeclared_category",
+            "support",
+            "share/support/tickets/2024/ticket-1057.txt",
+            "user.financial.credit_card",
+        ),
+        (
+            "undeclared_category",
+            "support",
+            "share/support/tickets/2024/ticket-1057.txt",
+            "user.government_id.national_identification_number",
+        ),
+        (
+            "undeclared_category",
+            "support",
+            "share/support/tickets/2024/ticket-1101.txt",
+            "user.government_id.national_identification_number",
+        ),
+        (
+            "undocumented_location",
+            "",
+            "share/.secret_notes.txt",
+            "user.contact.email",
+        ),
+        (
+            "undocumented_location",
+            "",
+            "share/notes/contacts_latin1.txt",
+            "user.contact.email",
+        ),
+        (
+            "undocumented_location",
+            "",
+            "share/notes/contacts_latin1.txt",
+            "user.financial.bank_account",
+        ),
+        (
+            "undocumented_location",
+            "",
+            "share/notes/meeting_notes_utf16.txt",
+            "user.contact.email",
+        ),
     ];
     let mut v: Vec<_> = rows
         .iter()
@@ -201,7 +261,10 @@ fn draft_covers_exactly_the_undocumented_assets() {
     let draft = String::from_utf8(out.stdout).expect("utf8");
     assert!(draft.contains("- files: \"share/notes/**\""), "{draft}");
     assert!(draft.contains("\"user.financial.bank_account\""), "{draft}");
-    assert!(!draft.contains("share/hr"), "covered assets are left out: {draft}");
+    assert!(
+        !draft.contains("share/hr"),
+        "covered assets are left out: {draft}"
+    );
     // The draft is a valid RoPA.
     let path = dir.path().join("draft.yaml");
     std::fs::write(&path, &draft).expect("write");
@@ -210,7 +273,11 @@ fn draft_covers_exactly_the_undocumented_assets() {
         .arg(&path)
         .output()
         .expect("run");
-    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
 }
 
 #[test]
@@ -235,7 +302,10 @@ fn malformed_ropa_is_an_error_with_file_line_and_field() {
         err.contains("ropa.yaml:4: activities[0].retention: `someday` is not an ISO-8601 duration"),
         "{err}"
     );
-    assert!(!dir.path().join("piimap.db").exists(), "no scan before the RoPA is valid");
+    assert!(
+        !dir.path().join("piimap.db").exists(),
+        "no scan before the RoPA is valid"
+    );
 }
 
 #[test]
@@ -254,7 +324,9 @@ fn the_ropa_spreadsheet_form_gives_the_same_gaps() {
     .expect("write");
     let out = cargo_bin_cmd!("piimap")
         .current_dir(dir.path())
-        .args(["audit", "--ropa", "ropa.csv", "share", "-f", "json", "--as-of", AS_OF, "-q"])
+        .args([
+            "audit", "--ropa", "ropa.csv", "share", "-f", "json", "--as-of", AS_OF, "-q",
+        ])
         .output()
         .expect("run");
     let report: Value = serde_json::from_slice(&out.stdout).expect("json");
@@ -278,14 +350,26 @@ fn html_report_renders_and_prints_in_a_headless_browser() {
         .args(["--as-of", AS_OF, "--fail-on", "never"])
         .output()
         .expect("run");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let source = std::fs::read_to_string(&html).expect("html");
     assert!(!source.contains("<script"), "self-contained, no scripts");
-    assert!(!source.contains("http://") && !source.contains("https://"), "no external resources");
+    assert!(
+        !source.contains("http://") && !source.contains("https://"),
+        "no external resources"
+    );
 
     let browser = ["chromium", "chromium-browser", "google-chrome"]
         .into_iter()
-        .find(|b| Command::new(b).arg("--version").output().is_ok_and(|o| o.status.success()))
+        .find(|b| {
+            Command::new(b)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
         .expect("a headless browser (chromium) must be installed: run scripts/test");
     let url = format!("file://{}", html.display());
     let shots = root().join("target/test-artifacts");
@@ -293,7 +377,12 @@ fn html_report_renders_and_prints_in_a_headless_browser() {
     let png = shots.join("audit-report.png");
     let pdf = dir.path().join("audit.pdf");
     let _ = std::fs::remove_file(&png);
-    let base = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars"];
+    let base = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--hide-scrollbars",
+    ];
     let shot = Command::new(browser)
         .args(base)
         .args(["--window-size=1280,1800"])
@@ -301,9 +390,16 @@ fn html_report_renders_and_prints_in_a_headless_browser() {
         .arg(&url)
         .output()
         .expect("browser");
-    assert!(shot.status.success(), "{}", String::from_utf8_lossy(&shot.stderr));
+    assert!(
+        shot.status.success(),
+        "{}",
+        String::from_utf8_lossy(&shot.stderr)
+    );
     let png_bytes = std::fs::read(&png).expect("screenshot written");
-    assert!(png_bytes.starts_with(b"\x89PNG") && png_bytes.len() > 20_000, "a real screenshot");
+    assert!(
+        png_bytes.starts_with(b"\x89PNG") && png_bytes.len() > 20_000,
+        "a real screenshot"
+    );
 
     let print = Command::new(browser)
         .args(base)
@@ -312,7 +408,11 @@ fn html_report_renders_and_prints_in_a_headless_browser() {
         .arg(&url)
         .output()
         .expect("browser");
-    assert!(print.status.success(), "{}", String::from_utf8_lossy(&print.stderr));
+    assert!(
+        print.status.success(),
+        "{}",
+        String::from_utf8_lossy(&print.stderr)
+    );
     let text = Command::new("pdftotext")
         .arg(&pdf)
         .arg("-")
@@ -330,7 +430,10 @@ fn html_report_renders_and_prints_in_a_headless_browser() {
         "Payroll and employee administration",
         "Scan coverage",
     ] {
-        assert!(text.contains(expected), "printed report lacks {expected:?}:\n{text}");
+        assert!(
+            text.contains(expected),
+            "printed report lacks {expected:?}:\n{text}"
+        );
     }
 }
 
@@ -356,6 +459,9 @@ fn committed_audit_schema_is_current_and_matches_the_output() {
         assert!(props.contains_key(k), "output key {k} not in schema");
     }
     for k in schema["required"].as_array().expect("required") {
-        assert!(keys.contains_key(k.as_str().expect("str")), "required {k} missing");
+        assert!(
+            keys.contains_key(k.as_str().expect("str")),
+            "required {k} missing"
+        );
     }
 }

@@ -27,9 +27,11 @@ fn today(as_of: Option<&str>) -> Result<jiff::civil::Date> {
 
 fn open_output(path: Option<&Path>) -> Result<Box<dyn Write>> {
     Ok(match path {
-        Some(p) => Box::new(BufWriter::new(
-            File::create(p).with_context(|| format!("cannot create output file {}", p.display()))?,
-        )),
+        Some(p) => {
+            Box::new(BufWriter::new(File::create(p).with_context(|| {
+                format!("cannot create output file {}", p.display())
+            })?))
+        }
         None => Box::new(BufWriter::new(io::stdout().lock())),
     })
 }
@@ -78,8 +80,12 @@ pub fn reconcile(options: ReconcileOptions) -> Result<u8> {
         },
     );
     let mut out = open_output(options.output.as_deref())?;
-    let written = audit::write(&result, options.format.unwrap_or(AuditFormat::Human), &mut out)
-        .and_then(|()| out.flush());
+    let written = audit::write(
+        &result,
+        options.format.unwrap_or(AuditFormat::Human),
+        &mut out,
+    )
+    .and_then(|()| out.flush());
     match written {
         Ok(()) => {}
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}

@@ -112,7 +112,12 @@ fn deleted_files_drop_out_only_when_gone_and_under_a_scanned_root() {
     let root_s = root.display().to_string();
     let mut store = Store::open(&dir.path().join("inv.db")).expect("open");
     let s1 = store
-        .begin_scan("t1", &[root_s.clone()], &serde_json::json!({}), "set")
+        .begin_scan(
+            "t1",
+            std::slice::from_ref(&root_s),
+            &serde_json::json!({}),
+            "set",
+        )
         .expect("scan");
     for name in ["kept.txt", "gone.txt"] {
         let loc = format!("{root_s}/{name}");
@@ -132,9 +137,16 @@ fn deleted_files_drop_out_only_when_gone_and_under_a_scanned_root() {
         .finish_scan(s1, "t1", ScanTotals::default())
         .expect("finish");
     let s2 = store
-        .begin_scan("t2", &[root_s.clone()], &serde_json::json!({}), "set")
+        .begin_scan(
+            "t2",
+            std::slice::from_ref(&root_s),
+            &serde_json::json!({}),
+            "set",
+        )
         .expect("scan");
-    let removed = store.remove_missing(s2, &[root_s.clone()]).expect("remove");
+    let removed = store
+        .remove_missing(s2, std::slice::from_ref(&root_s))
+        .expect("remove");
     assert_eq!(
         removed, 1,
         "gone.txt under the root; kept.txt exists; /elsewhere not scanned"

@@ -78,7 +78,9 @@ fn run(assets: &[InventoryAsset]) -> Reconciliation {
     )
 }
 
-fn kinds(r: &Reconciliation) -> Vec<(String, Option<String>, Option<String>, Option<String>)> {
+type Key = (String, Option<String>, Option<String>, Option<String>);
+
+fn kinds(r: &Reconciliation) -> Vec<Key> {
     r.gaps
         .iter()
         .map(|g| {

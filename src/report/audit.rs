@@ -89,17 +89,8 @@ fn csv(r: &Reconciliation, out: &mut dyn Write) -> io::Result<()> {
     let mut w = ::csv::Writer::from_writer(out);
     let to_io = |e: ::csv::Error| io::Error::other(e.to_string());
     w.write_record([
-        "severity",
-        "kind",
-        "activity",
-        "source",
-        "location",
-        "category",
-        "detector",
-        "message",
-        "evidence",
-        "examples",
-        "listed",
+        "severity", "kind", "activity", "source", "location", "category", "detector", "message",
+        "evidence", "examples", "listed",
     ])
     .map_err(to_io)?;
     for g in &r.gaps {
@@ -353,7 +344,11 @@ fn html(r: &Reconciliation) -> String {
         }
     }
     card(&mut s, r.summary.assets, "assets in inventory");
-    card(&mut s, r.summary.assets_with_pii, "assets with personal data");
+    card(
+        &mut s,
+        r.summary.assets_with_pii,
+        "assets with personal data",
+    );
     card(
         &mut s,
         r.summary.assets_with_pii_covered,
@@ -465,12 +460,7 @@ fn html(r: &Reconciliation) -> String {
     if !r.unreadable.is_empty() {
         let _ = writeln!(s, "<h3>Unreadable assets</h3><ul>");
         for u in &r.unreadable {
-            let _ = writeln!(
-                s,
-                "<li><code>{}</code>: {}</li>",
-                e(&u.asset),
-                e(&u.reason)
-            );
+            let _ = writeln!(s, "<li><code>{}</code>: {}</li>", e(&u.asset), e(&u.reason));
         }
         let _ = writeln!(s, "</ul>");
     }

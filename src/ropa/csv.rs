@@ -152,11 +152,9 @@ pub(super) fn parse(origin: &str, text: &str) -> Result<Vec<Unchecked>> {
                 "role" => u.role = Some(at(cell)),
                 "purposes" => u.purposes = split_cell(cell).map(String::from).collect(),
                 "lawful_basis" => u.lawful_basis = Some(at(cell)),
-                "special_category_condition" => {
-                    if !matches!(cell.to_ascii_lowercase().as_str(), "none" | "n/a" | "-") {
-                        u.special_category_condition = Some(at(cell));
-                    }
-                }
+                "special_category_condition"
+                    if matches!(cell.to_ascii_lowercase().as_str(), "none" | "n/a" | "-") => {}
+                "special_category_condition" => u.special_category_condition = Some(at(cell)),
                 "data_subjects" => u.data_subjects = split_cell(cell).map(String::from).collect(),
                 "data_categories" => u.data_categories = split_cell(cell).map(at).collect(),
                 "systems" => {

@@ -90,7 +90,10 @@ pub fn draft(
         "# Draft activities written by `piimap ropa draft` from the inventory {store} on {today}.\n# Each covers assets holding personal data that no activity of the RoPA covers.\n# Complete every TODO, check the systems globs, then merge them into the RoPA."
     );
     if groups.is_empty() {
-        let _ = writeln!(s, "# Nothing to draft: every asset with personal data is covered.\nactivities: []");
+        let _ = writeln!(
+            s,
+            "# Nothing to draft: every asset with personal data is covered.\nactivities: []"
+        );
         return s;
     }
     let _ = writeln!(s, "activities:");
@@ -103,7 +106,10 @@ pub fn draft(
             "parquet" => "parquet",
             _ => "files",
         };
-        let mut id = format!("draft-{}", slug(system.trim_end_matches("/**").trim_end_matches(".*")));
+        let mut id = format!(
+            "draft-{}",
+            slug(system.trim_end_matches("/**").trim_end_matches(".*"))
+        );
         let base = id.clone();
         let mut n = 2;
         while !used.insert(id.clone()) {
@@ -111,7 +117,11 @@ pub fn draft(
             n += 1;
         }
         let categories: Vec<String> = g.categories.iter().map(|c| quote(c)).collect();
-        let detectors: Vec<String> = g.detectors.iter().map(|(d, n)| format!("{d} ({n})")).collect();
+        let detectors: Vec<String> = g
+            .detectors
+            .iter()
+            .map(|(d, n)| format!("{d} ({n})"))
+            .collect();
         let _ = writeln!(
             s,
             "  - id: {id}
