@@ -102,6 +102,31 @@ impl ContextMatcher {
     }
 }
 
+impl ContextMatcher {
+    /// What a field name (a column name, CSV header or JSON key path such as
+    /// `customer.birth_date`) says about the values under it: a negative word suppresses them,
+    /// a context word supports them. Word rules are the same as in text (`birth_date`,
+    /// `dateOfBirth` and `dob` all contain whole words).
+    pub fn evaluate_name(&self, name: &[u8]) -> Verdict {
+        if self
+            .negative
+            .as_ref()
+            .is_some_and(|w| any_word(w, name, name, 0))
+        {
+            return Verdict::Suppressed;
+        }
+        if self
+            .words
+            .as_ref()
+            .is_some_and(|w| any_word(w, name, name, 0))
+        {
+            Verdict::Supported
+        } else {
+            Verdict::Absent
+        }
+    }
+}
+
 /// True if `words` finds a word in `part` (which starts at `base` in `hay`) that stands as a
 /// word: it starts at a word boundary, and ends at one unless it is a stem.
 fn any_word(words: &Words, hay: &[u8], part: &[u8], base: usize) -> bool {

@@ -120,6 +120,29 @@ pub struct Engine {
     lookahead: usize,
 }
 
+/// What a field name (column, CSV header, JSON key path) says to each detector: structural
+/// context that counts exactly like a context word or keyword next to the value. Built once
+/// per field with [`Engine::field_context`], used with [`Engine::scan_field`].
+#[derive(Debug, Clone, Default)]
+pub struct FieldContext {
+    /// Per detector: what the name says.
+    verdicts: Vec<context::Verdict>,
+    /// Per detector: the name holds one of its keywords.
+    keywords: Vec<bool>,
+    /// Some detector's keyword is in the name (keyword-gated groups search everywhere).
+    any_keyword: bool,
+    /// Whether this context applies (false in a scratch outside `scan_field`).
+    active: bool,
+}
+
+impl FieldContext {
+    /// Whether the name supports detector `di` (a context word or keyword).
+    pub fn supports(&self, di: usize) -> bool {
+        self.verdicts.get(di) == Some(&context::Verdict::Supported)
+            || self.keywords.get(di) == Some(&true)
+    }
+}
+
 /// Per-thread mutable state of a scan: regex caches and reusable buffers.
 #[derive(Debug)]
 pub struct Scratch {
@@ -129,6 +152,7 @@ pub struct Scratch {
     captures: Vec<Captures>,
     windows: Vec<Range<usize>>,
     hits: Vec<Hit>,
+    field: FieldContext,
 }
 
 impl Scratch {
@@ -329,6 +353,7 @@ impl Engine {
                 .collect(),
             windows: Vec::new(),
             hits: Vec::new(),
+            field: FieldContext::default(),
         }
     }
 
@@ -336,13 +361,57 @@ impl Engine {
     /// overlaps resolved, at or above the minimum confidence. Text outside `report` serves as
     /// context only: chunked callers pass the whole buffer and the range they own.
     pub fn scan(&self, hay: &[u8], report: Range<usize>, scratch: &mut Scratch) {
+        scratch.field.active = false;
+        self.scan_inner(hay, report, scratch);
+    }
+
+    /// What the field name `name` says to each detector (see [`FieldContext`]).
+    pub fn field_context(&self, name: &str) -> FieldContext {
+        let name = name.as_bytes();
+        let verdicts = self
+            .contexts
+            .iter()
+            .map(|c| c.evaluate_name(name))
+            .collect();
+        let keywords: Vec<bool> = self
+            .keyword_words
+            .iter()
+            .map(|w| w.as_ref().is_some_and(|w| w.any_in(name, 0, name.len())))
+            .collect();
+        FieldContext {
+            verdicts,
+            any_keyword: keywords.iter().any(|k| *k),
+            keywords,
+            active: true,
+        }
+    }
+
+    /// Like [`Engine::scan`] for the value of a field (a table cell, a CSV cell, a JSON
+    /// value): the field's name counts as context for every candidate. A negative word in the
+    /// name (`order_id`) suppresses a detector; a context word or keyword (`dob`,
+    /// `passport_no`) supports it as if it stood next to the value.
+    pub fn scan_field(
+        &self,
+        hay: &[u8],
+        report: Range<usize>,
+        scratch: &mut Scratch,
+        field: &FieldContext,
+    ) {
+        scratch.field.clone_from(field);
+        scratch.field.active = true;
+        self.scan_inner(hay, report, scratch);
+        scratch.field.active = false;
+    }
+
+    fn scan_inner(&self, hay: &[u8], report: Range<usize>, scratch: &mut Scratch) {
         scratch.hits.clear();
         let report = report.start.min(hay.len())..report.end.min(hay.len());
         if report.is_empty() {
             return;
         }
+        let keyword_field = scratch.field.active && scratch.field.any_keyword;
         for (gi, group) in self.groups.iter().enumerate() {
-            self.windows(group, hay, &report, &mut scratch.windows);
+            self.windows(group, hay, &report, keyword_field, &mut scratch.windows);
             for wi in 0..scratch.windows.len() {
                 let window = scratch.windows[wi].clone();
                 self.search_window(gi, hay, window, &report, scratch);
@@ -359,6 +428,7 @@ impl Engine {
         group: &Group,
         hay: &[u8],
         report: &Range<usize>,
+        keyword_field: bool,
         out: &mut Vec<Range<usize>>,
     ) {
         out.clear();
@@ -388,6 +458,8 @@ impl Engine {
             Trigger::DigitRun(k) => {
                 for_each_digit_run(&hay[lo..hi], *k, |s, e| push(lo + s, lo + e))
             }
+            // A keyword in the field name: the value itself holds none.
+            Trigger::Keywords if keyword_field => push(report.start, report.end),
             Trigger::Keywords => {
                 if let Some(ac) = &self.keywords {
                     for m in ac.find_iter(&hay[lo..hi]) {
@@ -497,6 +569,7 @@ impl Engine {
             end,
             report,
             &mut scratch.hits,
+            &scratch.field,
         )
     }
 
@@ -509,20 +582,38 @@ impl Engine {
         end: usize,
         report: &Range<usize>,
         hits: &mut Vec<Hit>,
+        field: &FieldContext,
     ) -> Option<usize> {
         let d = &self.detectors[usize::from(di)];
-        if !d.keywords.is_empty() && !self.keyword_near(di, d.keyword_window, hay, start, end) {
+        let field_verdict = if field.active {
+            field.verdicts.get(usize::from(di)).copied()
+        } else {
+            None
+        };
+        if field_verdict == Some(context::Verdict::Suppressed) {
+            return None;
+        }
+        let field_keyword = field.active && field.keywords.get(usize::from(di)) == Some(&true);
+        if !d.keywords.is_empty()
+            && !field_keyword
+            && !self.keyword_near(di, d.keyword_window, hay, start, end)
+        {
             return None;
         }
         // Context first: it is a cheap look at a small window and rejects most candidates of
         // patterns that require it, before a validator (phone parsing allocates) runs.
         let pattern = &d.patterns[usize::from(pi)];
         let ctx = &self.contexts[usize::from(di)];
-        let context = if ctx.is_empty() {
+        let mut context = if ctx.is_empty() {
             context::Verdict::Absent
         } else {
             ctx.evaluate(hay, start, end)
         };
+        if context == context::Verdict::Absent
+            && (field_verdict == Some(context::Verdict::Supported) || field_keyword)
+        {
+            context = context::Verdict::Supported;
+        }
         let supported = match context {
             context::Verdict::Suppressed => return None,
             context::Verdict::Supported => true,
@@ -668,6 +759,47 @@ fn resolve_overlaps(hits: &mut Vec<Hit>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn builtin() -> Engine {
+        let catalog = Catalog::builtin().expect("catalog");
+        Engine::new(&catalog, EngineOptions::default()).expect("engine")
+    }
+
+    /// Detector ids found in `value` scanned as the value of field `name`.
+    fn in_field(engine: &Engine, name: &str, value: &str) -> Vec<String> {
+        let mut scratch = engine.scratch();
+        let field = engine.field_context(name);
+        engine.scan_field(value.as_bytes(), 0..value.len(), &mut scratch, &field);
+        scratch
+            .hits()
+            .iter()
+            .map(|h| engine.detectors()[usize::from(h.detector)].id.clone())
+            .collect()
+    }
+
+    #[test]
+    fn field_names_count_as_context() {
+        let e = builtin();
+        // A date needs birth context: the column name gives it.
+        assert_eq!(in_field(&e, "birth_date", "1984-03-17"), ["date_of_birth"]);
+        assert_eq!(
+            in_field(&e, "customer.dateOfBirth", "17/03/1984"),
+            ["date_of_birth"]
+        );
+        assert!(in_field(&e, "created_at", "1984-03-17").is_empty());
+        // An undelimited SSN needs a keyword: `ssn` as the column name is one.
+        assert_eq!(in_field(&e, "ssn", "536228726"), ["us_ssn"]);
+        assert!(in_field(&e, "amount", "536228726").is_empty());
+        // A negative word in the name suppresses.
+        assert!(in_field(&e, "order_number", "536-22-8726").is_empty());
+        // The field context does not leak into a later plain scan with the same scratch.
+        let mut scratch = e.scratch();
+        let field = e.field_context("dob");
+        e.scan_field(b"1984-03-17", 0..10, &mut scratch, &field);
+        assert_eq!(scratch.hits().len(), 1);
+        e.scan(b"1984-03-17", 0..10, &mut scratch);
+        assert!(scratch.hits().is_empty());
+    }
 
     fn runs(hay: &str, k: usize) -> Vec<(usize, usize)> {
         let mut v = Vec::new();

@@ -14,4 +14,4 @@ pub mod spec;
 pub mod validate;
 
 pub use catalog::{Catalog, Detector};
-pub use engine::{Engine, EngineOptions, Hit, Scratch};
+pub use engine::{Engine, EngineOptions, FieldContext, Hit, Scratch};
