@@ -574,6 +574,7 @@ impl Engine {
     }
 
     /// Scores and validates one candidate; pushes a hit and returns its end if it stands.
+    #[allow(clippy::too_many_arguments)]
     fn candidate(
         &self,
         (di, pi): (u16, u16),
