@@ -4,6 +4,8 @@
 //! children (`user.contact` covers `user.contact.email`). Each detector maps to one category,
 //! checked when the scan starts.
 
+pub mod column;
+
 use std::collections::BTreeMap;
 
 use schemars::JsonSchema;
