@@ -74,6 +74,15 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// A database target cannot be scanned (connection, catalogue). Per-table problems are
+    /// recorded on the table instead.
+    #[error("database {target}: {message}")]
+    Database {
+        /// The target, password removed.
+        target: String,
+        /// What is wrong.
+        message: String,
+    },
     /// Writing the report failed.
     #[error("writing output: {0}")]
     Output(#[from] std::io::Error),
