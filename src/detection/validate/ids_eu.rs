@@ -107,11 +107,11 @@ pub fn de_tax_id(s: &[u8], _: &Ctx) -> Verdict {
 const DNI_LETTERS: &[u8; 23] = b"TRWAGMYFPDXBNJZSQVHLCKE";
 
 /// ES DNI/NIF `99999999A` and NIE `X9999999A`: the letter is `TRWAGMYFPDXBNJZSQVHLCKE`
-/// indexed by the number mod 23, where an NIE's leading X, Y, Z counts as 0, 1, 2. A space
-/// or hyphen may stand before the letter (and after an NIE's first letter). All-zero numbers
-/// are invalid.
+/// indexed by the number mod 23, where an NIE's leading X, Y, Z counts as 0, 1, 2.
+/// Separators (space, hyphen, the dots of `12.345.678-Z`) are ignored; the detector's
+/// patterns fix where they may stand. All-zero numbers are invalid.
 pub fn es_dni(s: &[u8], _: &Ctx) -> Verdict {
-    let Some(c) = norm::compact(s, b" -", true) else {
+    let Some(c) = norm::compact(s, b" -.", false) else {
         return Verdict::Invalid;
     };
     let c = c.as_bytes();
@@ -264,6 +264,7 @@ mod tests {
             &[
                 "54362315K",
                 "54362315-K",
+                "54.362.315-K",
                 "x-2482300w",
                 "X2482300W",
                 "Y1234567X",
