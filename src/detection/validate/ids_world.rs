@@ -114,7 +114,8 @@ pub fn tr_tckn(s: &[u8], _: &Ctx) -> Verdict {
     }
     let odd = checksum::weighted(d, &[1, 0, 1, 0, 1, 0, 1, 0, 1]);
     let even = checksum::weighted(d, &[0, 1, 0, 1, 0, 1, 0, 1]);
-    let d10 = (7 * odd + 10 * even - even) % 10;
+    // 7·odd − even, kept non-negative: −even ≡ 9·even (mod 10).
+    let d10 = (7 * odd + 9 * even) % 10;
     let d11 = checksum::weighted(d, &[1; 10]) % 10;
     valid_if(d10 == u32::from(d[9] - b'0') && d11 == u32::from(d[10] - b'0'))
 }
