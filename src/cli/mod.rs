@@ -11,7 +11,7 @@ use anyhow::{Context, Result};
 use clap::Parser;
 
 use piimap::classification::Taxonomy;
-use piimap::detection::{Catalog, Engine, EngineOptions, examples};
+use piimap::detection::{Catalog, Detector, Engine, EngineOptions, examples};
 
 pub use args::Cli;
 use args::{Command, DetectorsCommand};
@@ -136,12 +136,31 @@ fn list(catalog: &Catalog, json: bool) -> Result<()> {
             .collect();
         println!("{}", serde_json::to_string_pretty(&list)?);
     } else {
-        println!("{:<16} {:<44} {:<14} NAME", "ID", "CATEGORY", "VALIDATOR");
+        fn validator(d: &Detector) -> &str {
+            d.validator.as_ref().map_or("-", |v| v.0.as_str())
+        }
+        // Columns as wide as their longest entry.
+        let width = |f: &dyn Fn(&Detector) -> usize, title: &str| {
+            catalog
+                .detectors()
+                .iter()
+                .map(f)
+                .fold(title.len(), usize::max)
+        };
+        let wid = width(&|d| d.id.len(), "ID");
+        let wcat = width(&|d| d.category.len(), "CATEGORY");
+        let wval = width(&|d| validator(d).len(), "VALIDATOR");
+        println!(
+            "{:<wid$} {:<wcat$} {:<wval$} NAME",
+            "ID", "CATEGORY", "VALIDATOR"
+        );
         for d in catalog.detectors() {
-            let validator = d.validator.as_ref().map_or("-", |v| v.0.as_str());
             println!(
-                "{:<16} {:<44} {:<14} {}",
-                d.id, d.category, validator, d.name
+                "{:<wid$} {:<wcat$} {:<wval$} {}",
+                d.id,
+                d.category,
+                validator(d),
+                d.name
             );
         }
     }

@@ -145,6 +145,17 @@ fn real(y: i32, m: u32, d: u32) -> Option<(i32, u8, u8)> {
     ((1..=12).contains(&m) && d >= 1 && d <= days_in_month(y, m)).then_some((y, m, d))
 }
 
+/// Whether year `y`, month `m` and day `d` form a real calendar date.
+pub(super) fn is_real(y: i32, m: u32, d: u32) -> bool {
+    real(y, m, d).is_some()
+}
+
+/// Whether `y`-`m`-`d` is a real date not after `ctx.today` (a birth date embedded in an
+/// identifier).
+pub(super) fn is_past(ctx: &Ctx, y: i32, m: u32, d: u32) -> bool {
+    real(y, m, d).is_some_and(|date| date <= ctx.today)
+}
+
 /// A year as written: four digits, or two digits (returned as -1..-100 marker: `-(yy+1)`),
 /// resolved by the caller.
 #[derive(Clone, Copy)]

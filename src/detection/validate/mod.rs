@@ -5,13 +5,20 @@
 //! where a parsing library needs a string (phone numbers).
 
 mod cards;
+mod checksum;
 mod date;
 mod email;
 mod iban;
+mod ids_eu;
+mod ids_it;
+mod ids_nordic;
+mod ids_world;
+mod mrz;
 mod network;
 mod norm;
 mod phone;
 mod ssn;
+mod vin;
 
 pub use date::parse_date;
 
@@ -26,6 +33,11 @@ pub enum Verdict {
     /// `example.com` address, private or documentation IP range). Its confidence is capped at
     /// [`crate::detection::engine::TEST_VALUE_CONFIDENCE`].
     Test,
+}
+
+/// [`Verdict::Valid`] when `ok`, else [`Verdict::Invalid`].
+fn valid_if(ok: bool) -> Verdict {
+    if ok { Verdict::Valid } else { Verdict::Invalid }
 }
 
 /// Facts a validator may need besides the candidate, kept explicit for testability.
@@ -51,6 +63,27 @@ const VALIDATORS: &[(&str, ValidatorFn)] = &[
     ("phone", phone::phone),
     ("date", date::date),
     ("date_of_birth", date::date_of_birth),
+    ("us_itin", ids_world::us_itin),
+    ("uk_nino", ids_world::uk_nino),
+    ("uk_nhs", ids_world::uk_nhs),
+    ("ca_sin", ids_world::ca_sin),
+    ("au_tfn", ids_world::au_tfn),
+    ("in_aadhaar", ids_world::in_aadhaar),
+    ("tr_tckn", ids_world::tr_tckn),
+    ("za_id", ids_world::za_id),
+    ("nl_bsn", ids_eu::nl_bsn),
+    ("be_national_number", ids_eu::be_national_number),
+    ("fr_nir", ids_eu::fr_nir),
+    ("de_tax_id", ids_eu::de_tax_id),
+    ("es_dni", ids_eu::es_dni),
+    ("pl_pesel", ids_eu::pl_pesel),
+    ("it_fiscal_code", ids_it::it_fiscal_code),
+    ("se_personnummer", ids_nordic::se_personnummer),
+    ("fi_hetu", ids_nordic::fi_hetu),
+    ("no_fodselsnummer", ids_nordic::no_fodselsnummer),
+    ("passport", mrz::passport),
+    ("mac_address", network::mac_address),
+    ("vin", vin::vin),
 ];
 
 /// Looks a validator up by name.
@@ -82,7 +115,7 @@ mod tests {
 
     #[test]
     fn garbage_never_panics() {
-        let inputs: [&[u8]; 8] = [
+        let inputs: [&[u8]; 16] = [
             b"",
             b"\xff\xfe\x00",
             b"----",
@@ -91,11 +124,85 @@ mod tests {
             &[b'9'; 300],
             b"+",
             b"31/02/",
+            b"\n",
+            b"<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<",
+            b"\n<<<<<<<<<<<<<<<<<<<<<<<<<<<<<\r\n",
+            b"zzzzzzzzzzzzzzzzz",
+            b"a-b-c-d-e-f-g-h-i-j",
+            b"99999999999\xff",
+            b"\x80\x81\x82\x83\x84\x85\x86\x87\x88\x89\x8a",
+            b"..:..:..:..:..:..",
         ];
         for (_, f) in VALIDATORS {
             for input in inputs {
                 let _ = f(input, &TODAY);
             }
+        }
+    }
+
+    /// Random candidates of each identifier's shape pass its check at about the rate the
+    /// check allows: a validator that accepts too much (or nothing) shows up here. Shapes use
+    /// `9` for a random digit, `A` for a random capital letter, `X` for either; other bytes
+    /// stand for themselves.
+    #[test]
+    fn random_shapes_pass_at_the_expected_rate() {
+        // (validator, shape, lowest and highest pass rate in percent)
+        let cases: &[(&str, &str, f64, f64)] = &[
+            ("nl_bsn", "999999999", 7.0, 11.0),               // 1/11
+            ("ca_sin", "999999999", 7.0, 10.0),               // 8/10 first digits × 1/10
+            ("au_tfn", "999999999", 7.0, 11.0),               // 1/11
+            ("uk_nhs", "9999999999", 7.0, 11.0),              // 1/11
+            ("in_aadhaar", "999999999999", 6.0, 10.0),        // 8/10 first digits × 1/10
+            ("tr_tckn", "99999999999", 0.4, 1.2),             // 9/10 × 1/100
+            ("de_tax_id", "99999999999", 0.2, 0.8),           // repetition rule × 1/10
+            ("pl_pesel", "99999999999", 0.5, 1.3), // month codes of past dates, day × 1/10
+            ("be_national_number", "99999999999", 0.0, 0.15), // month, day × 1/97
+            ("no_fodselsnummer", "99999999999", 0.02, 0.3), // date × 1/121
+            ("fr_nir", "999999999999999", 0.3, 0.8), // sex 6/10, month × 1/97
+            ("za_id", "9999999999999", 0.0, 0.1),  // date × 3/10 × 2/10 × 1/10
+            ("se_personnummer", "999999-9999", 0.4, 1.2), // date (or day + 60) × 1/10
+            ("fi_hetu", "999999-999X", 0.02, 0.3), // date × 1/36
+            ("es_dni", "99999999A", 3.0, 5.0),     // 1/26
+            ("it_fiscal_code", "AAAAAA99A99A999A", 0.7, 1.8), // month 12/26, day × 1/26
+            ("us_itin", "999-99-9999", 3.0, 6.0),  // 1/10 × 44/100
+            ("uk_nino", "AA999999A", 7.0, 11.0),   // letter rules × 4/26
+            (
+                "passport",
+                "XXXXXXXXX9AAA9999999A9999999XXXXXXXXXXXXXX99",
+                0.0,
+                0.01,
+            ),
+            ("vin", "1XXXXXXXXXXXXXXXX", 1.0, 3.0), // no I, O, Q × the check character
+        ];
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n) as u8
+        };
+        const N: usize = 20_000;
+        for &(name, shape, lo, hi) in cases {
+            let f = lookup(name).expect("known validator");
+            let mut buf = shape.as_bytes().to_vec();
+            let mut pass = 0;
+            for _ in 0..N {
+                for (b, &s) in buf.iter_mut().zip(shape.as_bytes()) {
+                    *b = match s {
+                        b'9' => b'0' + next(10),
+                        b'A' => b'A' + next(26),
+                        b'X' if next(2) == 0 => b'0' + next(10),
+                        b'X' => b'A' + next(26),
+                        other => other,
+                    };
+                }
+                pass += usize::from(f(&buf, &TODAY) != Verdict::Invalid);
+            }
+            let rate = 100.0 * pass as f64 / N as f64;
+            assert!(
+                (lo..=hi).contains(&rate),
+                "{name}: {rate:.3}% of random {shape}"
+            );
         }
     }
 }

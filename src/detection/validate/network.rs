@@ -1,4 +1,4 @@
-//! IP addresses, parsed with `std::net`.
+//! Network identifiers: IP addresses (parsed with `std::net`) and MAC addresses.
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
@@ -75,6 +75,43 @@ pub fn ip(s: &[u8], ctx: &Ctx) -> Verdict {
     }
 }
 
+/// MAC address (EUI-48): six hex pairs separated by one kind of `:` or `-`, or three hex
+/// quads separated by `.` (Cisco). All-zero and broadcast (`ff:ff:ff:ff:ff:ff`) addresses are
+/// invalid. Multicast and locally administered addresses (bit 0 or 1 of the first octet:
+/// virtual interfaces, containers, randomised Wi-Fi addresses) are [`Verdict::Test`]: not
+/// tied to a device's hardware.
+pub fn mac_address(s: &[u8], _: &Ctx) -> Verdict {
+    let shape_ok = match s.len() {
+        17 => (2..17).step_by(3).all(|i| s[i] == s[2]) && matches!(s[2], b':' | b'-'),
+        14 => s[4] == b'.' && s[9] == b'.',
+        _ => false,
+    };
+    let mut octets = [0u8; 6];
+    let mut n = 0;
+    for &b in s {
+        let v = match b {
+            b'0'..=b'9' => b - b'0',
+            b'a'..=b'f' => b - b'a' + 10,
+            b'A'..=b'F' => b - b'A' + 10,
+            b':' | b'-' | b'.' => continue,
+            _ => return Verdict::Invalid,
+        };
+        let Some(o) = octets.get_mut(n / 2) else {
+            return Verdict::Invalid;
+        };
+        *o = (*o << 4) | v;
+        n += 1;
+    }
+    if !shape_ok || n != 12 || octets == [0; 6] || octets == [0xff; 6] {
+        return Verdict::Invalid;
+    }
+    if octets[0] & 0b11 != 0 {
+        Verdict::Test
+    } else {
+        Verdict::Valid
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::TODAY;
@@ -141,6 +178,38 @@ mod tests {
             "g::1:2",
         ] {
             assert_eq!(v(s), Verdict::Invalid, "{s}");
+        }
+    }
+
+    #[test]
+    fn mac_addresses() {
+        for s in [
+            "00:1a:2b:3c:4d:5e",
+            "00-1A-2B-3C-4D-5E",
+            "001a.2b3c.4d5e",
+            "3c:22:fb:01:02:03",
+        ] {
+            assert_eq!(mac_address(s.as_bytes(), &TODAY), Verdict::Valid, "{s}");
+        }
+        // Multicast (01:00:5e IPv4 multicast) and locally administered (Docker's 02:42).
+        for s in [
+            "01:00:5e:00:00:fb",
+            "02:42:ac:11:00:02",
+            "33-33-00-00-00-01",
+        ] {
+            assert_eq!(mac_address(s.as_bytes(), &TODAY), Verdict::Test, "{s}");
+        }
+        for s in [
+            "00:00:00:00:00:00",
+            "ff:ff:ff:ff:ff:ff",
+            "00:1a:2b-3c:4d:5e",
+            "00:1a:2b:3c:4d",
+            "00:1a:2b:3c:4d:5g",
+            "001a.2b3c.4d5e.6f70",
+            "0:1a:2b:3c:4d:5e0",
+            "",
+        ] {
+            assert_eq!(mac_address(s.as_bytes(), &TODAY), Verdict::Invalid, "{s}");
         }
     }
 }
