@@ -49,7 +49,7 @@ fn run(cli: Cli) -> Result<u8> {
     match cli.command {
         Command::Scan(args) => {
             let config = config::load(cli.config.as_deref())?;
-            scan::run(args, config.scan)
+            scan::run(*args, config.scan)
         }
         Command::Detectors(DetectorsCommand::List { detectors, json }) => {
             let catalog = load_catalog(detectors.as_deref())?;

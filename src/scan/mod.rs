@@ -14,6 +14,7 @@ pub use file::FileReport;
 use crate::detection::Engine;
 use crate::error::Result;
 use crate::finding::{Finding, ScanError, Skipped};
+use crate::source::extract::Limits;
 use crate::source::walk::{self, Entry, WalkOptions};
 
 /// Events in flight between the scanning threads and the writer.
@@ -28,6 +29,8 @@ pub struct ScanOptions {
     pub chunk_size: usize,
     /// Put raw values into findings (`--show-values`).
     pub show_values: bool,
+    /// Limits of document and archive extraction, per file.
+    pub limits: Limits,
     /// Bytes scanned so far, updated after every chunk (for progress display).
     pub progress: Arc<AtomicU64>,
 }
@@ -38,6 +41,7 @@ impl Default for ScanOptions {
             walk: WalkOptions::default(),
             chunk_size: stream::DEFAULT_CHUNK,
             show_values: false,
+            limits: Limits::default(),
             progress: Arc::default(),
         }
     }
@@ -85,6 +89,7 @@ pub fn run(
                             let report = file::scan_file(
                                 &mut scanner,
                                 &path,
+                                &options.limits,
                                 options.show_values,
                                 &mut emit,
                             );

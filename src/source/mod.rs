@@ -1,6 +1,7 @@
 //! Sources: where data comes from. For now, file trees: [`walk`] enumerates files in
 //! parallel and [`text`] turns each file into a stream of text.
 
+pub mod extract;
 pub mod text;
 pub mod walk;
 
