@@ -264,6 +264,41 @@ pub fn extract_file(
     }
 }
 
+/// Extracts content held in memory, named `name` (the name matters only for formats without
+/// magic bytes), as if it were a file on disk. For tests and fuzzing, and for callers that
+/// already hold the bytes.
+pub fn extract_bytes(
+    bytes: &[u8],
+    name: &str,
+    limits: &Limits,
+    sink: &mut dyn Sink,
+) -> io::Result<()> {
+    let budget = Budget::new(limits);
+    let mut cx = Cx {
+        budget: &budget,
+        sink,
+    };
+    let root = Inner::default();
+    let head_len = bytes.len().min(SNIFF_LEN);
+    let result = if detect(&bytes[..head_len], name) == Kind::Zip {
+        archive::zip_any(&mut cx, &root, 0, io::Cursor::new(bytes), name)
+    } else {
+        let mut rest = &bytes[head_len..];
+        cx.stream(&root, name, 0, bytes[..head_len].to_vec(), &mut rest)
+    };
+    match result {
+        Ok(()) => Ok(()),
+        Err(Stop::Io(e)) => Err(e),
+        Err(Stop::Limit(hit)) => {
+            cx.sink.skip(
+                &root,
+                format!("{hit}: the rest of the file was not scanned"),
+            );
+            Ok(())
+        }
+    }
+}
+
 /// Extraction state for one file on disk.
 pub struct Cx<'a> {
     /// The file's budget.

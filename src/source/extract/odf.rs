@@ -122,6 +122,10 @@ fn flow_text(
                     "p" | "h" => out.push(if in_cell > 0 { ' ' } else { '\n' }),
                     "table-cell" => {
                         in_cell = in_cell.saturating_sub(1);
+                        // The space that ended the cell's last paragraph becomes the separator.
+                        if out.ends_with(' ') {
+                            out.pop();
+                        }
                         out.push('\t');
                     }
                     "table-row" => out.push('\n'),

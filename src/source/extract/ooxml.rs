@@ -80,6 +80,10 @@ fn flow_text(cx: &mut Cx<'_>, at: &Inner, bytes: &[u8]) -> Result<String, Stop> 
             "p" => out.push(if in_cell > 0 { ' ' } else { '\n' }),
             "tc" => {
                 in_cell = in_cell.saturating_sub(1);
+                // The space that ended the cell's last paragraph becomes the separator.
+                if out.ends_with(' ') {
+                    out.pop();
+                }
                 out.push('\t');
             }
             "tr" => out.push('\n'),
