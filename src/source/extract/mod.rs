@@ -318,7 +318,10 @@ impl Cx<'_> {
         head: Vec<u8>,
         rest: &mut dyn Read,
     ) -> Result<(), Stop> {
-        self.budget.check_time()?;
+        // A plain file on disk is never cut by the limits; everything inside one is.
+        if !at.is_root() {
+            self.budget.check_time()?;
+        }
         let kind = detect(&head, name);
         let max_depth = self.budget.limits().max_depth;
         let container = matches!(
