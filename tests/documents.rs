@@ -954,3 +954,24 @@ fn fuzz_extractors_long() {
         .unwrap_or(0xC0FF_EE00);
     fuzz(20_000, seed);
 }
+
+/// Inputs the fuzzer once crashed on (`tests/fuzz_regressions/`, named after the cause and the
+/// fixture they came from): each must extract without panicking.
+#[test]
+fn fuzz_regressions_stay_fixed() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_regressions");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).expect("regression folder") {
+        let path = entry.expect("entry").path();
+        let bytes = std::fs::read(&path).expect("read");
+        let name = path
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        let mut sink = CountSink::default();
+        let _ = extract::extract_bytes(&bytes, &name, &Limits::default(), &mut sink);
+        n += 1;
+    }
+    assert!(n > 0, "no regression inputs found in {}", dir.display());
+}

@@ -18,7 +18,7 @@ use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
 
-use encoding_rs::{Decoder, UTF_16BE, UTF_16LE, WINDOWS_1252};
+use encoding_rs::{CoderResult, Decoder, UTF_16BE, UTF_16LE, WINDOWS_1252};
 use flate2::read::MultiGzDecoder;
 
 /// How many bytes are sniffed.
@@ -74,6 +74,7 @@ pub struct TextReader<'a> {
     raw_pos: usize,
     raw_end: usize,
     eof: bool,
+    finished: bool,
 }
 
 /// Opens `path` and decides how to read it.
@@ -131,6 +132,7 @@ pub fn open_reader<'a>(mut inner: Box<dyn Read + 'a>) -> io::Result<Opened<'a>> 
             raw_pos: 0,
             raw_end: 0,
             eof: false,
+            finished: false,
         },
         encoding,
         compressed,
@@ -241,10 +243,18 @@ impl Read for TextReader<'_> {
                 };
                 self.eof = self.raw_end == 0;
             }
+            if self.finished {
+                return Ok(0);
+            }
             let input = &self.raw[self.raw_pos..self.raw_end];
-            let (_, read, written, _) = decoder.decode_to_utf8(input, out, self.eof);
+            let (result, read, written, _) = decoder.decode_to_utf8(input, out, self.eof);
             self.raw_pos += read;
-            if written > 0 || self.eof {
+            // After the last call a decoder must not be used again (encoding_rs panics): its
+            // final output (a replacement for a cut sequence) may come with that call.
+            if self.eof && result == CoderResult::InputEmpty {
+                self.finished = true;
+            }
+            if written > 0 || self.finished {
                 return Ok(written);
             }
         }
@@ -313,6 +323,17 @@ mod tests {
         assert_eq!(
             text_of(b"Zo\xEB mail\n"),
             (TextEncoding::Windows1252, false, "Zoë mail\n".into())
+        );
+    }
+
+    #[test]
+    fn cut_utf16_ends_with_a_replacement_not_a_panic() {
+        // An odd trailing byte: the decoder's last call writes U+FFFD; reading on must end.
+        let mut bytes = utf16("a@b.de", true, true);
+        bytes.push(b'x');
+        assert_eq!(
+            text_of(&bytes),
+            (TextEncoding::Utf16Le, false, "a@b.de\u{FFFD}".into())
         );
     }
 

@@ -143,7 +143,12 @@ pub fn detect(head: &[u8], name: &str) -> Kind {
     if head.starts_with(&[0x1f, 0x8b]) {
         return Kind::Gzip;
     }
-    if memchr::memmem::find(&head[..head.len().min(1024)], b"%PDF-").is_some() {
+    // PDF readers accept the header anywhere in the first KiB; text that merely mentions
+    // `%PDF-` must stay text, so elsewhere than at the start only with a `.pdf` name.
+    if head.starts_with(b"%PDF-")
+        || (name.to_ascii_lowercase().ends_with(".pdf")
+            && memchr::memmem::find(&head[..head.len().min(1024)], b"%PDF-").is_some())
+    {
         return Kind::Pdf;
     }
     if head.len() >= 262 && &head[257..262] == b"ustar" {
@@ -527,6 +532,11 @@ mod tests {
     fn detects_by_magic_then_name() {
         assert_eq!(detect(b"PK\x03\x04rest", "x.txt"), Kind::Zip);
         assert_eq!(detect(b"%PDF-1.4\n", "x"), Kind::Pdf);
+        assert_eq!(detect(b"\r\n%PDF-1.4\n", "x.PDF"), Kind::Pdf);
+        assert_eq!(
+            detect(b"notes on %PDF-1.4 headers", "notes.txt"),
+            Kind::Text
+        );
         assert_eq!(detect(b"\x1f\x8b\x08", "x"), Kind::Gzip);
         assert_eq!(detect(b"{\\rtf1\\ansi", "x"), Kind::Rtf);
         assert_eq!(detect(b"hello", "a.EML"), Kind::Mail);
