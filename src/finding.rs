@@ -71,18 +71,68 @@ impl Location {
     }
 }
 
-/// A position in a file's decoded text.
-#[derive(Debug, Clone, Serialize, JsonSchema, PartialEq, Eq)]
+/// A position in a file's decoded text, or in a text segment inside it (an archive member,
+/// a document part, a page, a sheet): then `line`, `column` and `offset` are relative to that
+/// segment, and the inner fields say where it is. Inner fields are absent for plain files.
+#[derive(Debug, Clone, Default, Serialize, JsonSchema, PartialEq, Eq)]
 pub struct FileLocation {
-    /// The target as given on the command line joined with the path below it.
+    /// The file on disk: the target as given on the command line joined with the path below
+    /// it.
     pub path: String,
-    /// 1-based line number.
+    /// Member path inside archives and e-mails, nesting joined with `/`
+    /// (`2023/cvs.zip/jane.docx`, `message 3/cv.pdf`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inner: Option<String>,
+    /// Document part: `body`, `header1`, `footer1`, `comments`, `footnotes`, `slide 3`,
+    /// `slide 3 notes`, `properties`; in e-mails `headers` or `body 2`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub part: Option<String>,
+    /// 1-based page number (PDF).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
+    /// Sheet name (XLSX, ODS).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    /// Cell reference, `C14` (XLSX, ODS).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<String>,
+    /// Text of the cell's column in the sheet's first non-empty row (XLSX, ODS).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column_header: Option<String>,
+    /// 1-based line number (in a sheet: the row number).
     pub line: u64,
     /// 1-based column, in Unicode scalar values (characters) of the decoded text.
     pub column: u64,
     /// Byte offset of the value in the decoded text (UTF-8; equal to the file offset for UTF-8
     /// and ASCII files).
     pub offset: u64,
+}
+
+impl FileLocation {
+    /// Where inside the file, for people: `2023/jane.docx, page 2` or
+    /// `sheet Payroll, cell C14 (IBAN)`; empty for plain files.
+    pub fn inner_display(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(m) = &self.inner {
+            parts.push(m.clone());
+        }
+        if let Some(p) = &self.part {
+            parts.push(p.clone());
+        }
+        if let Some(p) = self.page {
+            parts.push(format!("page {p}"));
+        }
+        if let Some(s) = &self.sheet {
+            parts.push(format!("sheet {s}"));
+        }
+        if let Some(c) = &self.cell {
+            match &self.column_header {
+                Some(h) => parts.push(format!("cell {c} ({h})")),
+                None => parts.push(format!("cell {c}")),
+            }
+        }
+        parts.join(", ")
+    }
 }
 
 /// A problem met while scanning one asset. The scan goes on.
@@ -102,7 +152,11 @@ pub struct ScanError {
 pub struct Skipped {
     /// The path (or object) concerned.
     pub path: String,
-    /// Why it was skipped (`binary file (NUL bytes)`, `PDF document: documents are not
-    /// extracted yet`).
+    /// What inside the file was skipped (member, part, page, sheet), when not the whole file:
+    /// `2023/cvs.zip/scan.pdf` or `report.docx, comments`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inner: Option<String>,
+    /// Why it was skipped (`binary file (NUL bytes)`, `PDF document: encrypted (password
+    /// required): not scanned`, `compression ratio above the limit of 200:1 …`).
     pub reason: String,
 }

@@ -31,7 +31,7 @@ pub struct Cli {
 pub enum Command {
     /// Scan files and directories for personal data.
     #[command(after_help = EXIT_CODES)]
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// Compare the inventory with a RoPA and report every gap.
     #[command(after_help = AUDIT_EXIT_CODES)]
     Reconcile(ReconcileArgs),
@@ -275,7 +275,63 @@ pub struct ScanArgs {
     #[arg(long)]
     pub hash: bool,
 
+    /// Limits of document and archive extraction.
+    #[command(flatten)]
+    pub limits: LimitArgs,
+
     /// Bytes read per chunk when streaming files [default: 1 MiB].
     #[arg(long, value_name = "BYTES", hide = true)]
     pub chunk_size: Option<usize>,
+}
+
+/// Parses a byte size: `1048576`, `512K`, `128M`, `4G` (binary multiples).
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let s = s.trim();
+    let (num, mult) = match s.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => {
+            let mult: u64 = match c.to_ascii_uppercase() {
+                'K' => 1 << 10,
+                'M' => 1 << 20,
+                'G' => 1 << 30,
+                'T' => 1 << 40,
+                _ => return Err(format!("`{s}`: unknown size suffix (K, M, G, T)")),
+            };
+            (&s[..i], mult)
+        }
+        _ => (s, 1),
+    };
+    num.trim()
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(mult))
+        .ok_or_else(|| format!("`{s}`: expected a byte count such as 1048576, 512K, 128M or 4G"))
+}
+
+/// Limits of document and archive extraction, per file (`piimap scan`).
+#[derive(Debug, Default, Args)]
+pub struct LimitArgs {
+    /// Archives, e-mails and compression layers nested deeper than N are skipped
+    /// [default: 5].
+    #[arg(long, value_name = "N")]
+    pub max_depth: Option<u32>,
+
+    /// Bytes decompression may produce per file on disk, all members together; past it the
+    /// rest of the file is skipped (suffixes K, M, G: `4G`) [default: 4G].
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_expanded: Option<u64>,
+
+    /// Largest member or document held in memory to extract it (zip-based documents, PDFs,
+    /// e-mails, one XML part); larger ones are skipped [default: 128M].
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_member: Option<u64>,
+
+    /// Largest expansion ratio of a compressed stream (checked past 16 MiB of output);
+    /// past it the stream is skipped as a likely decompression bomb [default: 200].
+    #[arg(long, value_name = "N")]
+    pub max_ratio: Option<u64>,
+
+    /// Seconds allowed per file for extracting documents, archives and compressed streams;
+    /// past it the rest of the file is skipped [default: 60].
+    #[arg(long, value_name = "SECONDS")]
+    pub file_timeout: Option<f64>,
 }

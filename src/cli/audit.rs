@@ -126,6 +126,7 @@ pub fn audit(args: AuditArgs, config: ScanConfig) -> Result<u8> {
         no_store: false,
         since_last: args.since_last,
         hash: args.hash,
+        limits: Default::default(),
         chunk_size: None,
     };
     let executed = super::scan::execute(scan, config, false)?;

@@ -53,6 +53,30 @@ pub struct ScanConfig {
     pub since_last: bool,
     #[serde(default)]
     pub hash: bool,
+    pub max_depth: Option<u32>,
+    pub max_expanded: Option<Size>,
+    pub max_member: Option<Size>,
+    pub max_ratio: Option<u64>,
+    pub file_timeout: Option<f64>,
+}
+
+/// A byte size in the config file: a number of bytes or a string such as `"128M"`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Size {
+    Bytes(u64),
+    Text(String),
+}
+
+impl Size {
+    /// The size in bytes.
+    pub fn bytes(&self, key: &str) -> Result<u64> {
+        match self {
+            Size::Bytes(n) => Ok(*n),
+            Size::Text(s) => super::args::parse_size(s)
+                .map_err(|e| anyhow::anyhow!("config file, [scan] {key}: {e}")),
+        }
+    }
 }
 
 /// Loads `explicit`, or `./piimap.toml` if it exists, or nothing. Relative paths inside are

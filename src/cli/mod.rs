@@ -50,7 +50,7 @@ fn run(cli: Cli) -> Result<u8> {
     match cli.command {
         Command::Scan(args) => {
             let config = config::load(cli.config.as_deref())?;
-            scan::run(args, config.scan)
+            scan::run(*args, config.scan)
         }
         Command::Reconcile(args) => audit::reconcile(args.options),
         Command::Audit(args) => {

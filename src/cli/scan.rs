@@ -13,9 +13,10 @@ use piimap::detection::{Engine, EngineOptions};
 use piimap::finding::Finding;
 use piimap::report::{self, DetectorInfo, Format, Outcome, ScanMeta};
 use piimap::scan::{self, Event, ScanOptions};
+use piimap::source::extract::Limits;
 use piimap::source::walk::WalkOptions;
 
-use super::args::ScanArgs;
+use super::args::{LimitArgs, ScanArgs};
 use super::config::ScanConfig;
 use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, load_catalog};
 
@@ -72,6 +73,47 @@ impl FailOn {
     }
 }
 
+/// Extraction limits: command line, then config file, then defaults.
+fn limits(args: &LimitArgs, config: &ScanConfig) -> Result<Limits> {
+    let d = Limits::default();
+    let size =
+        |arg: Option<u64>, conf: &Option<super::config::Size>, key: &str, default: u64| match (
+            arg, conf,
+        ) {
+            (Some(n), _) => Ok(n),
+            (None, Some(s)) => s.bytes(key),
+            (None, None) => Ok(default),
+        };
+    let timeout = args
+        .file_timeout
+        .or(config.file_timeout)
+        .unwrap_or(d.timeout.as_secs_f64());
+    if !(timeout.is_finite() && timeout > 0.0) {
+        bail!("--file-timeout: expected a positive number of seconds");
+    }
+    let limits = Limits {
+        max_depth: args.max_depth.or(config.max_depth).unwrap_or(d.max_depth),
+        max_expanded: size(
+            args.max_expanded,
+            &config.max_expanded,
+            "max_expanded",
+            d.max_expanded,
+        )?,
+        max_member: size(
+            args.max_member,
+            &config.max_member,
+            "max_member",
+            d.max_member,
+        )?,
+        max_ratio: args.max_ratio.or(config.max_ratio).unwrap_or(d.max_ratio),
+        timeout: std::time::Duration::from_secs_f64(timeout.min(1e9)),
+    };
+    if limits.max_ratio == 0 {
+        bail!("--max-ratio: must be at least 1");
+    }
+    Ok(limits)
+}
+
 /// Runs a scan and writes its report; returns the exit code.
 pub fn run(args: ScanArgs, config: ScanConfig) -> Result<u8> {
     Ok(execute(args, config, true)?.code)
@@ -100,6 +142,7 @@ pub fn execute(args: ScanArgs, config: ScanConfig, write_report: bool) -> Result
     let started = Instant::now();
     let started_at = jiff::Timestamp::now().to_string();
     let format = args.format.or(config.format).unwrap_or(Format::Human);
+    let limits = limits(&args.limits, &config)?;
     let min_confidence = args.min_confidence.or(config.min_confidence).unwrap_or(0.5);
     if !(0.0..=1.0).contains(&min_confidence) {
         bail!("--min-confidence {min_confidence}: must be within 0..=1");
@@ -193,6 +236,7 @@ pub fn execute(args: ScanArgs, config: ScanConfig, write_report: bool) -> Result
             .or(config.chunk_size)
             .unwrap_or(scan::stream::DEFAULT_CHUNK),
         show_values,
+        limits,
         progress: Default::default(),
         fingerprints: store.is_some(),
         content_hash,
@@ -351,10 +395,14 @@ pub fn execute(args: ScanArgs, config: ScanConfig, write_report: bool) -> Result
                 return;
             }
             s.bytes_scanned += file.bytes;
+            // Parts of the file not scanned (members, pages, the rest after a limit).
+            s.files_skipped += file.notes.len() as u64;
+            outcome.skipped.extend(file.notes);
             if let Some(reason) = file.skipped {
                 s.files_skipped += 1;
                 outcome.skipped.push(piimap::finding::Skipped {
                     path: file.path,
+                    inner: None,
                     reason,
                 });
                 return;

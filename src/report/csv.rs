@@ -1,4 +1,5 @@
-//! `--format csv`: one row per finding, for spreadsheets.
+//! `--format csv`: one row per finding, for spreadsheets. The inner location columns (member,
+//! part, page, sheet, cell, column header) are empty for plain files.
 
 use std::io::{self, Write};
 
@@ -6,7 +7,7 @@ use super::{Outcome, ScanMeta, Writer};
 use crate::finding::{Finding, Location};
 
 /// Column names, in order.
-pub const HEADER: [&str; 12] = [
+pub const HEADER: [&str; 18] = [
     "detector",
     "category",
     "confidence",
@@ -19,6 +20,12 @@ pub const HEADER: [&str; 12] = [
     "value",
     "test_value",
     "pattern",
+    "inner",
+    "part",
+    "page",
+    "sheet",
+    "cell",
+    "column_header",
 ];
 
 /// CSV writer.
@@ -53,6 +60,8 @@ impl Writer for Csv<'_> {
                 loc.column.to_string(),
                 loc.offset.to_string(),
             );
+            let page = loc.page.map(|p| p.to_string()).unwrap_or_default();
+            let opt = |o: &Option<String>| o.clone().unwrap_or_default();
             self.out
                 .write_record([
                     f.detector.as_str(),
@@ -67,6 +76,12 @@ impl Writer for Csv<'_> {
                     f.value.as_deref().unwrap_or(""),
                     if f.test_value { "true" } else { "false" },
                     &f.pattern,
+                    &opt(&loc.inner),
+                    &opt(&loc.part),
+                    &page,
+                    &opt(&loc.sheet),
+                    &opt(&loc.cell),
+                    &opt(&loc.column_header),
                 ])
                 .map_err(to_io)?;
         }

@@ -3,20 +3,33 @@
 use std::io::{self, Write};
 
 use super::{Outcome, ScanMeta, Writer, human_bytes};
-use crate::finding::Finding;
+use std::collections::BTreeMap;
+
+use crate::finding::{FileLocation, Finding, Location};
 
 /// Rows shown per table before eliding.
 const MAX_ROWS: usize = 50;
 
+/// Distinct inner locations remembered for the report (beyond it they are counted only).
+const MAX_INNER: usize = 10_000;
+
 /// Human-readable writer.
 pub struct Human<'w> {
     out: Box<dyn Write + 'w>,
+    /// Findings inside documents and archives, by (file, inner location without cell) and
+    /// detector.
+    inner: BTreeMap<(String, String), BTreeMap<String, u64>>,
+    inner_dropped: u64,
 }
 
 impl<'w> Human<'w> {
     /// Writes to `out`.
     pub fn new(out: Box<dyn Write + 'w>) -> Self {
-        Human { out }
+        Human {
+            out,
+            inner: BTreeMap::new(),
+            inner_dropped: 0,
+        }
     }
 }
 
@@ -25,7 +38,31 @@ impl Writer for Human<'_> {
         Ok(())
     }
 
-    fn findings(&mut self, _findings: &[Finding]) -> io::Result<()> {
+    fn findings(&mut self, findings: &[Finding]) -> io::Result<()> {
+        for f in findings {
+            let Location::File(loc) = &f.location;
+            // Grouped by member, part, page and sheet; cells would make the table a dump.
+            let coarse = FileLocation {
+                cell: None,
+                column_header: None,
+                ..loc.clone()
+            }
+            .inner_display();
+            if coarse.is_empty() {
+                continue;
+            }
+            let key = (loc.path.clone(), coarse);
+            if self.inner.len() >= MAX_INNER && !self.inner.contains_key(&key) {
+                self.inner_dropped += 1;
+                continue;
+            }
+            *self
+                .inner
+                .entry(key)
+                .or_default()
+                .entry(f.detector.clone())
+                .or_default() += 1;
+        }
         Ok(())
     }
 
@@ -102,10 +139,24 @@ impl Writer for Human<'_> {
                 )?;
             }
         }
+        if !self.inner.is_empty() {
+            writeln!(out, "\nInside documents and archives")?;
+            for ((path, inner), by) in self.inner.iter().take(MAX_ROWS) {
+                let detectors: Vec<_> = by.iter().map(|(d, n)| format!("{d}({n})")).collect();
+                writeln!(out, "  {path} » {inner}  {}", detectors.join(" "))?;
+            }
+            let more = self.inner.len().saturating_sub(MAX_ROWS);
+            if more > 0 || self.inner_dropped > 0 {
+                writeln!(out, "  … and more locations (use --format json for all)")?;
+            }
+        }
         if !outcome.skipped.is_empty() {
             writeln!(out, "\nSkipped")?;
             for k in outcome.skipped.iter().take(MAX_ROWS) {
-                writeln!(out, "  {}: {}", k.path, k.reason)?;
+                match &k.inner {
+                    Some(inner) => writeln!(out, "  {} » {}: {}", k.path, inner, k.reason)?,
+                    None => writeln!(out, "  {}: {}", k.path, k.reason)?,
+                }
             }
             if outcome.skipped.len() > MAX_ROWS {
                 writeln!(out, "  … and {} more", outcome.skipped.len() - MAX_ROWS)?;

@@ -2,7 +2,10 @@
 //!
 //! One rule per detector; one result per finding with its file, line, column (in Unicode code
 //! points: `columnKind` is `unicodeCodePoints`) and byte offset. The message carries only the
-//! masked value. Errors become tool execution notifications.
+//! masked value. Errors become tool execution notifications. A finding inside a document or
+//! archive keeps the file on disk as its artifact, names the inner location (member, part,
+//! page, sheet, cell) as a logical location and in `properties.innerLocation`, and its region
+//! is relative to that inner text.
 
 use std::io::{self, Write};
 
@@ -86,18 +89,32 @@ impl Writer for Sarif<'_> {
         for f in findings {
             let Location::File(loc) = &f.location;
             let rule_index = self.rules.iter().position(|r| *r == f.detector);
+            let inner = loc.inner_display();
+            let mut location = json!({
+                "physicalLocation": {
+                    "artifactLocation": {"uri": path_to_uri(&loc.path)},
+                    "region": {"startLine": loc.line, "startColumn": loc.column, "byteOffset": loc.offset},
+                }
+            });
+            let mut properties = json!({"confidence": f.confidence, "category": f.category, "testValue": f.test_value});
+            let mut message = format!("{} found: {}", f.detector, f.masked);
+            if !inner.is_empty() {
+                // Inside a document or archive: the region is relative to that inner text.
+                location["logicalLocations"] =
+                    json!([{"fullyQualifiedName": inner, "kind": "member"}]);
+                properties["innerLocation"] = json!({
+                    "inner": loc.inner, "part": loc.part, "page": loc.page, "sheet": loc.sheet,
+                    "cell": loc.cell, "columnHeader": loc.column_header,
+                });
+                message = format!("{message} (in {inner})");
+            }
             let result = json!({
                 "ruleId": f.detector,
                 "ruleIndex": rule_index,
                 "level": level(f.confidence),
-                "message": {"text": format!("{} found: {}", f.detector, f.masked)},
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": path_to_uri(&loc.path)},
-                        "region": {"startLine": loc.line, "startColumn": loc.column, "byteOffset": loc.offset},
-                    }
-                }],
-                "properties": {"confidence": f.confidence, "category": f.category, "testValue": f.test_value},
+                "message": {"text": message},
+                "locations": [location],
+                "properties": properties,
             });
             self.out.write_all(if self.first {
                 b"\n      "

@@ -1,20 +1,24 @@
-//! Scanning one file: open, sniff, stream through the engine, build findings.
+//! Scanning one file: extract its text segments (plain text, documents, archives, e-mail),
+//! stream each through the engine, build findings with their (inner) location.
 
+use std::io::{self, Read};
 use std::path::Path;
 
 use super::stream::{Located, StreamScanner};
 use crate::detection::{Engine, mask};
-use crate::finding::{FileLocation, Finding, Location, ScanError};
-use crate::source::{Stamp, io_kind, text};
+use crate::finding::{FileLocation, Finding, Location, ScanError, Skipped};
+use crate::source::extract::{self, Cells, Inner, Limits, Sink};
+use crate::source::text::TextEncoding;
+use crate::source::{Stamp, io_kind};
 
 /// The outcome of scanning one file.
 #[derive(Debug, Clone)]
 pub struct FileReport {
     /// The path as reported (target joined with the relative path).
     pub path: String,
-    /// Bytes of text scanned (after decompression and decoding).
+    /// Bytes of text scanned (after decompression, decoding and extraction).
     pub bytes: u64,
-    /// Encoding the text was read with (absent when skipped or unreadable).
+    /// Encoding the text was read with (absent when skipped, unreadable, or a document).
     pub encoding: Option<&'static str>,
     /// Whether the file was gzip-compressed.
     pub compressed: bool,
@@ -22,6 +26,9 @@ pub struct FileReport {
     pub findings: u64,
     /// Why the file was not scanned, if it was not.
     pub skipped: Option<String>,
+    /// Parts of the file that were not scanned (archive members, document parts, pages, or
+    /// the rest of the file after a limit), each with the reason.
+    pub notes: Vec<Skipped>,
     /// What went wrong, if anything. Findings made before the error are kept.
     pub error: Option<ScanError>,
     /// Size, modification time (and hash, when asked for) taken before reading.
@@ -30,11 +37,36 @@ pub struct FileReport {
     pub unchanged: bool,
 }
 
+/// The location of a hit in a segment at `at`.
+pub fn location(
+    path: &str,
+    at: &Inner,
+    cells: Option<&Cells>,
+    located: &Located<'_>,
+) -> FileLocation {
+    let (cell, column_header) = match cells.and_then(|c| c.at(located.offset)) {
+        Some((cell, header)) => (Some(cell), header.map(str::to_string)),
+        None => (None, None),
+    };
+    FileLocation {
+        path: path.to_string(),
+        inner: at.member.clone(),
+        part: at.part.clone(),
+        page: at.page,
+        sheet: at.sheet.clone(),
+        cell,
+        column_header,
+        line: located.line,
+        column: located.column,
+        offset: located.offset,
+    }
+}
+
 /// Builds a finding from a located hit.
 pub fn finding(
     engine: &Engine,
     located: &Located<'_>,
-    path: &str,
+    location: FileLocation,
     show_values: bool,
     fingerprints: bool,
 ) -> Finding {
@@ -45,12 +77,7 @@ pub fn finding(
         detector: detector.id.clone(),
         category: detector.category.clone(),
         confidence: (hit.confidence * 100.0).round() / 100.0,
-        location: Location::File(FileLocation {
-            path: path.to_string(),
-            line: located.line,
-            column: located.column,
-            offset: located.offset,
-        }),
+        location: Location::File(location),
         masked: mask::mask(detector.mask, raw),
         value: show_values.then(|| String::from_utf8_lossy(raw).into_owned()),
         test_value: hit.test_value,
@@ -68,81 +95,143 @@ pub fn finding(
 /// however many values a file holds.
 pub const BATCH: usize = 1024;
 
+/// Scans extracted segments and collects what the report needs.
+struct FileSink<'a, 'e> {
+    scanner: &'a mut StreamScanner<'e>,
+    path: &'a str,
+    show_values: bool,
+    fingerprints: bool,
+    emit: &'a mut dyn FnMut(Vec<Finding>),
+    batch: Vec<Finding>,
+    report: FileReport,
+    root_skip: Option<String>,
+}
+
+impl Sink for FileSink<'_, '_> {
+    fn text(&mut self, at: &Inner, text: &mut dyn Read, cells: Option<&Cells>) -> io::Result<()> {
+        let FileSink {
+            scanner,
+            path,
+            show_values,
+            fingerprints,
+            emit,
+            batch,
+            report,
+            ..
+        } = self;
+        let engine = scanner.engine();
+        let (bytes, err) = scanner.scan(text, |located| {
+            let loc = location(path, at, cells, &located);
+            batch.push(finding(engine, &located, loc, *show_values, *fingerprints));
+            report.findings += 1;
+            if batch.len() == BATCH {
+                emit(std::mem::take(batch));
+            }
+        });
+        report.bytes += bytes;
+        err.map_or(Ok(()), Err)
+    }
+
+    fn skip(&mut self, at: &Inner, reason: String) {
+        let nothing_yet = self.report.bytes == 0 && self.report.findings == 0;
+        if at.is_root() && nothing_yet && self.root_skip.is_none() {
+            self.root_skip = Some(reason);
+            return;
+        }
+        let inner = FileLocation {
+            inner: at.member.clone(),
+            part: at.part.clone(),
+            page: at.page,
+            sheet: at.sheet.clone(),
+            ..FileLocation::default()
+        }
+        .inner_display();
+        self.report.notes.push(Skipped {
+            path: self.path.to_string(),
+            inner: (!inner.is_empty()).then_some(inner),
+            reason,
+        });
+    }
+
+    fn encoding(&mut self, encoding: TextEncoding, compressed: bool) {
+        self.report.encoding = Some(encoding.name());
+        self.report.compressed = compressed;
+    }
+}
+
 /// Scans the file at `path`, handing findings to `emit` in batches (in file order) as they
 /// are made. Never fails: problems are recorded in the report.
 pub fn scan_file(
     scanner: &mut StreamScanner<'_>,
     path: &Path,
+    limits: &Limits,
     show_values: bool,
     fingerprints: bool,
     emit: &mut dyn FnMut(Vec<Finding>),
 ) -> FileReport {
     let display = path.display().to_string();
-    let mut report = FileReport {
+    let report = FileReport {
         path: display.clone(),
         bytes: 0,
         encoding: None,
         compressed: false,
         findings: 0,
         skipped: None,
+        notes: Vec::new(),
         error: None,
         stamp: None,
         unchanged: false,
     };
-    let error = |e: &std::io::Error, what: &str| ScanError {
-        path: display.clone(),
-        reason: format!("{what}: {e}"),
-        kind: io_kind(e).to_string(),
-    };
-    let (mut reader, encoding, compressed) = match text::open(path) {
-        Ok(text::Opened::Text {
-            reader,
-            encoding,
-            compressed,
-        }) => (reader, encoding, compressed),
-        Ok(text::Opened::Skip(reason)) => {
-            report.skipped = Some(reason);
-            return report;
-        }
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
         Err(e) => {
-            report.error = Some(error(&e, "cannot open"));
-            return report;
+            return FileReport {
+                error: Some(ScanError {
+                    path: display.clone(),
+                    reason: format!("cannot open: {e}"),
+                    kind: io_kind(&e).to_string(),
+                }),
+                ..report
+            };
         }
     };
-    report.encoding = Some(encoding.name());
-    report.compressed = compressed;
-    let mut batch = Vec::new();
-    let mut count = 0;
-    let engine = scanner.engine();
-    let (bytes, err) = scanner.scan(&mut reader, |located| {
-        batch.push(finding(
-            engine,
-            &located,
-            &display,
-            show_values,
-            fingerprints,
-        ));
-        count += 1;
-        if batch.len() == BATCH {
-            emit(std::mem::take(&mut batch));
-        }
-    });
-    if !batch.is_empty() {
-        emit(batch);
+    let mut sink = FileSink {
+        scanner,
+        path: &display,
+        show_values,
+        fingerprints,
+        emit,
+        batch: Vec::new(),
+        report,
+        root_skip: None,
+    };
+    let result = extract::extract_file(file, path, limits, &mut sink);
+    if !sink.batch.is_empty() {
+        (sink.emit)(std::mem::take(&mut sink.batch));
     }
-    report.bytes = bytes;
-    report.findings = count;
-    if let Some(e) = err {
-        let what = if compressed {
-            "decompressing"
+    let mut report = sink.report;
+    if let Some(reason) = sink.root_skip {
+        if report.bytes == 0 && report.findings == 0 {
+            report.skipped = Some(reason);
         } else {
-            "reading"
-        };
-        let mut scan_error = error(&e, what);
-        if compressed && scan_error.kind == "io" {
-            scan_error.kind = "decompress".into();
+            report.notes.push(Skipped {
+                path: display.clone(),
+                inner: None,
+                reason,
+            });
         }
-        report.error = Some(scan_error);
+    }
+    if let Err(e) = result {
+        let reason = e.to_string();
+        let mut kind = io_kind(&e).to_string();
+        if reason.starts_with("decompressing") && kind == "io" {
+            kind = "decompress".into();
+        }
+        report.error = Some(ScanError {
+            path: display,
+            reason,
+            kind,
+        });
     }
     report
 }

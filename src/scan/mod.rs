@@ -15,6 +15,7 @@ pub use file::FileReport;
 use crate::detection::Engine;
 use crate::error::Result;
 use crate::finding::{Finding, ScanError, Skipped};
+use crate::source::extract::Limits;
 use crate::source::walk::{self, Entry, WalkOptions};
 use crate::source::{Stamp, content_hash};
 
@@ -30,6 +31,8 @@ pub struct ScanOptions {
     pub chunk_size: usize,
     /// Put raw values into findings (`--show-values`).
     pub show_values: bool,
+    /// Limits of document and archive extraction, per file.
+    pub limits: Limits,
     /// Bytes scanned so far, updated after every chunk (for progress display).
     pub progress: Arc<AtomicU64>,
     /// Compute keyed fingerprints of values (for distinct counts in the inventory).
@@ -48,6 +51,7 @@ impl Default for ScanOptions {
             walk: WalkOptions::default(),
             chunk_size: stream::DEFAULT_CHUNK,
             show_values: false,
+            limits: Limits::default(),
             progress: Arc::default(),
             fingerprints: false,
             content_hash: false,
@@ -103,6 +107,7 @@ pub fn run(
                             let mut report = file::scan_file(
                                 &mut scanner,
                                 &path,
+                                &options.limits,
                                 options.show_values,
                                 options.fingerprints,
                                 &mut emit,
@@ -158,6 +163,7 @@ fn unchanged(path: &Path, stamp: Option<&Stamp>, options: &ScanOptions) -> Optio
         compressed: false,
         findings: 0,
         skipped: None,
+        notes: Vec::new(),
         error: None,
         stamp: Some(stamp.clone()),
         unchanged: true,

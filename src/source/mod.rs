@@ -2,6 +2,7 @@
 //! parallel and [`text`] turns each file into a stream of text.
 
 pub mod db;
+pub mod extract;
 pub mod text;
 pub mod walk;
 

@@ -5,8 +5,9 @@
 //! 1. gzip magic (`1f 8b`): the stream is decompressed on the fly, then sniffed again.
 //! 2. A byte-order mark selects UTF-8, UTF-16LE or UTF-16BE (the BOM is not part of the text).
 //! 3. Without a BOM, NUL bytes at regular odd (or even) positions mean UTF-16LE (or BE).
-//! 4. Known binary formats (PDF, ZIP/Office, Parquet, images, executables) and any other
-//!    content with NUL bytes are skipped with the reason.
+//! 4. Known binary formats (Parquet, images, executables, …) and any other content with NUL
+//!    bytes are skipped with the reason. Documents, e-mail and archives never get here: they
+//!    are recognised first by [`super::extract`].
 //! 5. Valid UTF-8 is scanned as is, byte for byte. Otherwise the text is decoded as
 //!    Windows-1252 (a superset of printable Latin-1) into UTF-8.
 //!
@@ -17,7 +18,7 @@ use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
 
-use encoding_rs::{Decoder, UTF_16BE, UTF_16LE, WINDOWS_1252};
+use encoding_rs::{CoderResult, Decoder, UTF_16BE, UTF_16LE, WINDOWS_1252};
 use flate2::read::MultiGzDecoder;
 
 /// How many bytes are sniffed.
@@ -49,11 +50,11 @@ impl TextEncoding {
 }
 
 /// Result of opening a file as text.
-pub enum Opened {
+pub enum Opened<'a> {
     /// A text stream (UTF-8 bytes) with what was learned about it.
     Text {
         /// The decoded stream.
-        reader: TextReader,
+        reader: TextReader<'a>,
         /// The detected encoding.
         encoding: TextEncoding,
         /// Whether the file was gzip-compressed.
@@ -64,8 +65,8 @@ pub enum Opened {
 }
 
 /// A stream of UTF-8 text (or raw bytes for files that sniffed as UTF-8).
-pub struct TextReader {
-    inner: Box<dyn Read + Send>,
+pub struct TextReader<'a> {
+    inner: Box<dyn Read + 'a>,
     head: Vec<u8>,
     head_pos: usize,
     decoder: Option<Decoder>,
@@ -73,20 +74,21 @@ pub struct TextReader {
     raw_pos: usize,
     raw_end: usize,
     eof: bool,
+    finished: bool,
 }
 
 /// Opens `path` and decides how to read it.
-pub fn open(path: &Path) -> io::Result<Opened> {
+pub fn open(path: &Path) -> io::Result<Opened<'static>> {
     let file = File::open(path)?;
     open_reader(Box::new(file))
 }
 
 /// Like [`open`], for any byte stream.
-pub fn open_reader(mut inner: Box<dyn Read + Send>) -> io::Result<Opened> {
+pub fn open_reader<'a>(mut inner: Box<dyn Read + 'a>) -> io::Result<Opened<'a>> {
     let mut head = read_head(&mut inner)?;
     let mut compressed = false;
     if head.starts_with(&[0x1f, 0x8b]) {
-        let chained: Box<dyn Read + Send> = Box::new(io::Cursor::new(head).chain(inner));
+        let chained: Box<dyn Read + 'a> = Box::new(io::Cursor::new(head).chain(inner));
         inner = Box::new(MultiGzDecoder::new(chained));
         head = read_head(&mut inner)?;
         compressed = true;
@@ -130,6 +132,7 @@ pub fn open_reader(mut inner: Box<dyn Read + Send>) -> io::Result<Opened> {
             raw_pos: 0,
             raw_end: 0,
             eof: false,
+            finished: false,
         },
         encoding,
         compressed,
@@ -204,7 +207,7 @@ fn binary_reason(head: &[u8]) -> Option<String> {
     has_nul.then(|| "binary file (NUL bytes)".to_string())
 }
 
-impl Read for TextReader {
+impl Read for TextReader<'_> {
     /// Reads UTF-8 text. `out` must hold at least 4 bytes when the file is transcoded.
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
         let Some(decoder) = self.decoder.as_mut() else {
@@ -240,10 +243,18 @@ impl Read for TextReader {
                 };
                 self.eof = self.raw_end == 0;
             }
+            if self.finished {
+                return Ok(0);
+            }
             let input = &self.raw[self.raw_pos..self.raw_end];
-            let (_, read, written, _) = decoder.decode_to_utf8(input, out, self.eof);
+            let (result, read, written, _) = decoder.decode_to_utf8(input, out, self.eof);
             self.raw_pos += read;
-            if written > 0 || self.eof {
+            // After the last call a decoder must not be used again (encoding_rs panics): its
+            // final output (a replacement for a cut sequence) may come with that call.
+            if self.eof && result == CoderResult::InputEmpty {
+                self.finished = true;
+            }
+            if written > 0 || self.finished {
                 return Ok(written);
             }
         }
@@ -312,6 +323,17 @@ mod tests {
         assert_eq!(
             text_of(b"Zo\xEB mail\n"),
             (TextEncoding::Windows1252, false, "Zoë mail\n".into())
+        );
+    }
+
+    #[test]
+    fn cut_utf16_ends_with_a_replacement_not_a_panic() {
+        // An odd trailing byte: the decoder's last call writes U+FFFD; reading on must end.
+        let mut bytes = utf16("a@b.de", true, true);
+        bytes.push(b'x');
+        assert_eq!(
+            text_of(&bytes),
+            (TextEncoding::Utf16Le, false, "a@b.de\u{FFFD}".into())
         );
     }
 

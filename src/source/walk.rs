@@ -175,11 +175,13 @@ where
                         visit(Entry::File(entry.into_path()));
                     } else if ft.is_symlink() {
                         visit(Entry::Skipped(Skipped {
+                            inner: None,
                             path: entry.path().display().to_string(),
                             reason: "symbolic link not followed (use --follow)".into(),
                         }));
                     } else if !ft.is_dir() {
                         visit(Entry::Skipped(Skipped {
+                            inner: None,
                             path: entry.path().display().to_string(),
                             reason: "not a regular file (device, socket or pipe)".into(),
                         }));
