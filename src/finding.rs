@@ -28,8 +28,12 @@ pub struct Finding {
     pub test_value: bool,
     /// Name of the detector pattern that matched.
     pub pattern: String,
-    /// A context word was found near the value.
+    /// A context word was found near the value (or, for a column, in its name).
     pub context: bool,
+    /// For a finding about a whole column: the column's evidence. `confidence` is then the
+    /// column confidence and `masked` its first example.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<ColumnEvidence>,
     /// Keyed hash of the normalised value, for counting distinct values without keeping
     /// them (0 unless the scan asks for fingerprints). Never serialised.
     #[serde(skip)]
@@ -60,15 +64,83 @@ pub fn fingerprint(raw: &[u8]) -> u64 {
 pub enum Location {
     /// A position in a file.
     File(FileLocation),
+    /// A column of a PostgreSQL table or view.
+    Postgres(ColumnLocation),
+    /// A column of a MySQL or MariaDB table or view.
+    Mysql(ColumnLocation),
 }
 
 impl Location {
-    /// The path or object name the location refers to, for grouping and display.
-    pub fn asset(&self) -> &str {
+    /// The asset the location refers to, for grouping and the inventory: the path of a file,
+    /// `database.schema.table.column` of a column.
+    pub fn asset(&self) -> std::borrow::Cow<'_, str> {
         match self {
-            Location::File(f) => &f.path,
+            Location::File(f) => std::borrow::Cow::Borrowed(&f.path),
+            Location::Postgres(c) | Location::Mysql(c) => std::borrow::Cow::Owned(c.locator()),
         }
     }
+
+    /// `file`, `postgres` or `mysql`.
+    pub fn source(&self) -> &'static str {
+        match self {
+            Location::File(_) => "file",
+            Location::Postgres(_) => "postgres",
+            Location::Mysql(_) => "mysql",
+        }
+    }
+}
+
+/// A column of a database table or view. For MySQL and MariaDB the schema is the database.
+#[derive(Debug, Clone, Serialize, JsonSchema, PartialEq, Eq)]
+pub struct ColumnLocation {
+    /// Database.
+    pub database: String,
+    /// Schema.
+    pub schema: String,
+    /// Table or view.
+    pub table: String,
+    /// Column.
+    pub column: String,
+}
+
+impl ColumnLocation {
+    /// `database.schema.table.column`.
+    pub fn locator(&self) -> String {
+        format!(
+            "{}.{}.{}.{}",
+            self.database, self.schema, self.table, self.column
+        )
+    }
+}
+
+/// Column-level evidence: for findings about a whole column (databases, Parquet) rather than
+/// one value.
+#[derive(Debug, Clone, Serialize, JsonSchema, PartialEq)]
+pub struct ColumnEvidence {
+    /// Values with a hit.
+    pub hits: u64,
+    /// Distinct hit values.
+    pub distinct_hits: u64,
+    /// Non-null values examined.
+    pub sampled: u64,
+    /// `hits / sampled`.
+    pub ratio: f64,
+    /// Best confidence of a single value.
+    pub best_confidence: f32,
+    /// Whether the column is classified as holding this data (see the README's column
+    /// verdicts).
+    pub classified: bool,
+    /// Whether the column name supports the detector.
+    pub name_context: bool,
+    /// Masked examples.
+    pub examples: Vec<String>,
+    /// Rows read from the table.
+    pub rows_read: u64,
+    /// Rows in the table (estimated when sampled).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rows_total: Option<u64>,
+    /// Whether the rows were a random sample.
+    pub sampled_rows: bool,
 }
 
 /// A position in a file's decoded text, or in a text segment inside it (an archive member,

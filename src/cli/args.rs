@@ -37,7 +37,7 @@ pub enum Command {
     Reconcile(ReconcileArgs),
     /// Scan targets into the inventory, then reconcile it with a RoPA (scan + reconcile).
     #[command(after_help = AUDIT_EXIT_CODES)]
-    Audit(AuditArgs),
+    Audit(Box<AuditArgs>),
     /// Work with RoPA files.
     #[command(subcommand)]
     Ropa(RopaCommand),
@@ -102,9 +102,13 @@ pub struct ReconcileArgs {
 /// `piimap audit`.
 #[derive(Debug, Args)]
 pub struct AuditArgs {
-    /// Files or directories to scan.
+    /// Files, directories or database URLs to scan (as for `scan`).
     #[arg(required = true, value_name = "TARGET")]
     pub targets: Vec<PathBuf>,
+
+    /// Database options.
+    #[command(flatten)]
+    pub db: DbArgs,
 
     #[command(flatten)]
     pub options: ReconcileOptions,
@@ -195,7 +199,9 @@ pub enum DetectorsCommand {
 /// (snake_case keys, for example `min_confidence = 0.7`); the command line wins.
 #[derive(Debug, Args)]
 pub struct ScanArgs {
-    /// Files or directories to scan.
+    /// Files, directories or database URLs to scan (postgres://user@host:5432/db,
+    /// mysql://user@host:3306/db; the password from the URL, PGPASSWORD, ~/.pgpass or
+    /// MYSQL_PWD, never printed).
     #[arg(required = true, value_name = "TARGET")]
     pub targets: Vec<PathBuf>,
 
@@ -279,6 +285,10 @@ pub struct ScanArgs {
     #[command(flatten)]
     pub limits: LimitArgs,
 
+    /// Database options.
+    #[command(flatten)]
+    pub db: DbArgs,
+
     /// Bytes read per chunk when streaming files [default: 1 MiB].
     #[arg(long, value_name = "BYTES", hide = true)]
     pub chunk_size: Option<usize>,
@@ -305,6 +315,40 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
         .ok()
         .and_then(|n| n.checked_mul(mult))
         .ok_or_else(|| format!("`{s}`: expected a byte count such as 1048576, 512K, 128M or 4G"))
+}
+
+/// How databases are scanned.
+#[derive(Debug, Default, Args)]
+pub struct DbArgs {
+    /// Rows sampled per table, at random (not the first rows); smaller tables are read whole
+    /// [default: 10000].
+    #[arg(long, value_name = "N")]
+    pub sample_rows: Option<u64>,
+
+    /// Read every row of every table instead of a sample.
+    #[arg(long)]
+    pub full: bool,
+
+    /// Concurrent connections per database [default: 4].
+    #[arg(long, value_name = "N")]
+    pub db_connections: Option<usize>,
+
+    /// Timeout of each database statement, in seconds [default: 60].
+    #[arg(long, value_name = "SECONDS")]
+    pub statement_timeout: Option<f64>,
+
+    /// Scan only tables matching GLOB on `database.schema.table` (repeatable; `*` stays
+    /// within one name).
+    #[arg(long, value_name = "GLOB")]
+    pub include_table: Vec<String>,
+
+    /// Skip tables matching GLOB on `database.schema.table` (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude_table: Vec<String>,
+
+    /// Also scan binary columns (bytea, blob) as text.
+    #[arg(long)]
+    pub scan_blobs: bool,
 }
 
 /// Limits of document and archive extraction, per file (`piimap scan`).

@@ -127,6 +127,7 @@ pub fn audit(args: AuditArgs, config: ScanConfig) -> Result<u8> {
         since_last: args.since_last,
         hash: args.hash,
         limits: Default::default(),
+        db: args.db,
         chunk_size: None,
     };
     let executed = super::scan::execute(scan, config, false)?;

@@ -58,6 +58,17 @@ pub struct ScanConfig {
     pub max_member: Option<Size>,
     pub max_ratio: Option<u64>,
     pub file_timeout: Option<f64>,
+    pub sample_rows: Option<u64>,
+    #[serde(default)]
+    pub full: bool,
+    pub db_connections: Option<usize>,
+    pub statement_timeout: Option<f64>,
+    #[serde(default)]
+    pub include_table: Vec<String>,
+    #[serde(default)]
+    pub exclude_table: Vec<String>,
+    #[serde(default)]
+    pub scan_blobs: bool,
 }
 
 /// A byte size in the config file: a number of bytes or a string such as `"128M"`.

@@ -55,7 +55,7 @@ fn run(cli: Cli) -> Result<u8> {
         Command::Reconcile(args) => audit::reconcile(args.options),
         Command::Audit(args) => {
             let config = config::load(cli.config.as_deref())?;
-            audit::audit(args, config.scan)
+            audit::audit(*args, config.scan)
         }
         Command::Ropa(command) => audit::ropa(command),
         Command::Detectors(DetectorsCommand::List { detectors, json }) => {

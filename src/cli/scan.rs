@@ -13,6 +13,7 @@ use piimap::detection::{Engine, EngineOptions};
 use piimap::finding::Finding;
 use piimap::report::{self, DetectorInfo, Format, Outcome, ScanMeta};
 use piimap::scan::{self, Event, ScanOptions};
+use piimap::source::db::{DbOptions, DbTarget};
 use piimap::source::extract::Limits;
 use piimap::source::walk::WalkOptions;
 
@@ -215,7 +216,61 @@ pub fn execute(args: ScanArgs, config: ScanConfig, write_report: bool) -> Result
         _ => None,
     };
 
+    let mut paths = Vec::new();
+    let mut databases = Vec::new();
+    for t in &args.targets {
+        match t.to_str().and_then(DbTarget::parse) {
+            Some(d) => databases.push(d),
+            None => paths.push(t.clone()),
+        }
+    }
+    let statement_timeout = args
+        .db
+        .statement_timeout
+        .or(config.statement_timeout)
+        .unwrap_or(60.0);
+    if !(statement_timeout.is_finite() && statement_timeout > 0.0) {
+        bail!("--statement-timeout: expected a positive number of seconds");
+    }
+    let include_table = if args.db.include_table.is_empty() {
+        config.include_table.clone()
+    } else {
+        args.db.include_table.clone()
+    };
+    let exclude_table = if args.db.exclude_table.is_empty() {
+        config.exclude_table.clone()
+    } else {
+        args.db.exclude_table.clone()
+    };
+    let complete_databases = include_table.is_empty() && exclude_table.is_empty();
+    let db = DbOptions {
+        sample_rows: args
+            .db
+            .sample_rows
+            .or(config.sample_rows)
+            .unwrap_or(10_000)
+            .max(1),
+        full: args.db.full || config.full,
+        connections: args
+            .db
+            .db_connections
+            .or(config.db_connections)
+            .unwrap_or(4)
+            .max(1),
+        statement_timeout: std::time::Duration::from_secs_f64(statement_timeout.min(1e6)),
+        include_tables: include_table,
+        exclude_tables: exclude_table,
+        scan_blobs: args.db.scan_blobs || config.scan_blobs,
+    };
+    let target_names: Vec<String> = paths
+        .iter()
+        .map(|t| t.display().to_string())
+        .chain(databases.iter().map(DbTarget::display))
+        .collect();
+
     let options = ScanOptions {
+        databases,
+        db,
         walk: WalkOptions {
             threads: args.threads.or(config.threads).unwrap_or(0),
             include: if args.include.is_empty() {
@@ -257,11 +312,7 @@ pub fn execute(args: ScanArgs, config: ScanConfig, write_report: bool) -> Result
     let mut writer = report::writer(format, out);
     let meta = ScanMeta {
         started_at,
-        targets: args
-            .targets
-            .iter()
-            .map(|t| t.display().to_string())
-            .collect(),
+        targets: target_names.clone(),
         min_confidence,
         show_values,
         detectors: engine
@@ -291,15 +342,11 @@ pub fn execute(args: ScanArgs, config: ScanConfig, write_report: bool) -> Result
     // there (human) and the user did not ask for silence.
     let log_errors = !quiet && format != Format::Human;
 
-    let targets: Vec<String> = args
-        .targets
-        .iter()
-        .map(|t| t.display().to_string())
-        .collect();
+    let targets: Vec<String> = paths.iter().map(|t| t.display().to_string()).collect();
     let scan_id = match &mut store {
         Some(s) => Some(s.begin_scan(
             &meta.started_at,
-            &targets,
+            &target_names,
             &serde_json::json!({
                 "min_confidence": min_confidence,
                 "only": &only_ids,
@@ -350,7 +397,7 @@ pub fn execute(args: ScanArgs, config: ScanConfig, write_report: bool) -> Result
     };
     // Assets being scanned (at most one per thread), summarised as their findings stream in.
     let mut open_assets: HashMap<String, AssetSummary> = HashMap::new();
-    scan::run(&engine, &args.targets, &options, |event| match event {
+    scan::run(&engine, &paths, &options, |event| match event {
         Event::Findings(batch) => {
             if let Some(r) = &mut recorder {
                 r.findings(&batch);
@@ -366,10 +413,10 @@ pub fn execute(args: ScanArgs, config: ScanConfig, write_report: bool) -> Result
                 }
                 tripped |= fail_on.trips(f);
                 let asset = f.location.asset();
-                match open_assets.get_mut(asset) {
+                match open_assets.get_mut(asset.as_ref()) {
                     Some(summary) => summary.add(f, &taxonomy),
                     None => {
-                        let mut summary = AssetSummary::new(asset);
+                        let mut summary = AssetSummary::new(&asset);
                         summary.add(f, &taxonomy);
                         open_assets.insert(asset.to_string(), summary);
                     }
@@ -429,6 +476,40 @@ pub fn execute(args: ScanArgs, config: ScanConfig, write_report: bool) -> Result
             outcome.summary.files_skipped += 1;
             outcome.skipped.push(skipped);
         }
+        Event::Table(table) => {
+            if let Some(r) = &mut recorder
+                && store_error.is_none()
+                && let Err(e) = r.table(&table)
+            {
+                store_error = Some(e);
+            }
+            let s = &mut outcome.summary;
+            s.tables_scanned += 1;
+            s.rows_read += table.rows_read;
+            let prefix = format!("{}.", table.locator());
+            let done: Vec<String> = open_assets
+                .keys()
+                .filter(|k| k.starts_with(&prefix))
+                .cloned()
+                .collect();
+            for k in done {
+                if let Some(asset) = open_assets.remove(&k) {
+                    s.assets_with_findings += 1;
+                    outcome.assets.push(asset);
+                }
+            }
+            if let Some(reason) = &table.error {
+                let err = piimap::finding::ScanError {
+                    path: format!("{}:{}", table.kind.source(), table.locator()),
+                    reason: reason.clone(),
+                    kind: "database".into(),
+                };
+                s.errors += 1;
+                note(format!("{}: {}", err.path, err.reason));
+                outcome.errors.push(err);
+            }
+            update_progress(&outcome);
+        }
         Event::Error(err) => {
             if let Some(r) = &mut recorder {
                 r.walk_error();
@@ -446,7 +527,7 @@ pub fn execute(args: ScanArgs, config: ScanConfig, write_report: bool) -> Result
     }
     if let Some(r) = recorder {
         let finished_at = jiff::Timestamp::now().to_string();
-        r.finish(&targets, &finished_at)
+        r.finish(&targets, complete_databases, &finished_at)
             .context("recording the scan in the inventory")?;
     }
     outcome.summary.elapsed_seconds = (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0;

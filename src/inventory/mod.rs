@@ -97,6 +97,28 @@ pub struct DataAge {
     pub newest: Option<String>,
     /// Records the range covers, when known.
     pub records: Option<u64>,
+    /// Records per month (`YYYY-MM`), oldest first, when known.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub histogram: Vec<(String, u64)>,
+}
+
+impl DataAge {
+    /// Records dated before `cutoff` (ISO date), counted from the monthly histogram: months
+    /// that end before the cutoff count whole; the cutoff's own month does not count. `None`
+    /// without a histogram.
+    pub fn records_before(&self, cutoff: &str) -> Option<u64> {
+        if self.histogram.is_empty() {
+            return None;
+        }
+        let cutoff_month = cutoff.get(..7)?;
+        Some(
+            self.histogram
+                .iter()
+                .filter(|(month, _)| month.as_str() < cutoff_month)
+                .map(|(_, n)| n)
+                .sum(),
+        )
+    }
 }
 
 /// One asset as recorded by a scan.
@@ -487,14 +509,15 @@ impl Store {
                 .execute("DELETE FROM data_age WHERE asset_id = ?1", [id])?;
             for age in &a.ages {
                 self.conn.execute(
-                    "INSERT INTO data_age (asset_id, basis, oldest, newest, records)
-                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    "INSERT INTO data_age (asset_id, basis, oldest, newest, records, histogram)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                     params![
                         id,
                         age.basis,
                         age.oldest,
                         age.newest,
-                        age.records.map(|n| n as i64)
+                        age.records.map(|n| n as i64),
+                        serde_json::to_string(&age.histogram).unwrap_or_else(|_| "[]".into())
                     ],
                 )?;
             }
@@ -659,7 +682,7 @@ impl Store {
             let mut stmt = self
                 .conn
                 .prepare(
-                    "SELECT d.asset_id, d.basis, d.oldest, d.newest, d.records
+                    "SELECT d.asset_id, d.basis, d.oldest, d.newest, d.records, d.histogram
                      FROM data_age d JOIN assets a ON a.id = d.asset_id WHERE a.present = 1",
                 )
                 .map_err(q)?;
@@ -672,6 +695,8 @@ impl Store {
                             oldest: r.get(2)?,
                             newest: r.get(3)?,
                             records: r.get::<_, Option<i64>>(4)?.map(|n| n as u64),
+                            histogram: serde_json::from_str(&r.get::<_, String>(5)?)
+                                .unwrap_or_default(),
                         },
                     ))
                 })
@@ -717,6 +742,29 @@ impl Store {
             })
             .map_err(q)?;
         rows.collect::<rusqlite::Result<_>>().map_err(q)
+    }
+
+    /// After a complete scan of database `database` of `source` (no table filters): tables
+    /// and columns that `scan` did not see are dropped from the current inventory. Returns
+    /// how many assets.
+    pub fn remove_missing_tables(
+        &mut self,
+        scan: i64,
+        source: &str,
+        database: &str,
+    ) -> Result<u64> {
+        self.begin()?;
+        let prefix = format!("{}.", database.replace('%', "\\%").replace('_', "\\_"));
+        let n = self
+            .conn
+            .execute(
+                "UPDATE assets SET present = 0, removed_scan = ?1
+                 WHERE source = ?2 AND present = 1 AND last_seen_scan <> ?1
+                   AND locator LIKE ?3 || '%' ESCAPE '\\'",
+                params![scan, source, prefix],
+            )
+            .map_err(|e| self.sql_err(e))?;
+        Ok(n as u64)
     }
 
     /// The detector set of the latest finished scan, if any.

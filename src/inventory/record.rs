@@ -7,6 +7,7 @@ use super::{AssetRecord, AssetStatus, DataAge, Evidence, ScanTotals, Store};
 use crate::error::Result;
 use crate::finding::{Finding, Skipped};
 use crate::scan::FileReport;
+use crate::source::db::TableScan;
 
 /// Masked examples kept per asset and detector.
 const EXAMPLES: usize = 3;
@@ -34,6 +35,7 @@ pub struct Recorder<'s> {
     now: String,
     detector_set: String,
     open: HashMap<String, HashMap<String, DetectorAcc>>,
+    databases: HashSet<(&'static str, String)>,
     totals: ScanTotals,
     last_flush: Instant,
 }
@@ -47,6 +49,7 @@ impl<'s> Recorder<'s> {
             now,
             detector_set,
             open: HashMap::new(),
+            databases: HashSet::new(),
             totals: ScanTotals::default(),
             last_flush: Instant::now(),
         }
@@ -56,10 +59,14 @@ impl<'s> Recorder<'s> {
     pub fn findings(&mut self, batch: &[Finding]) {
         for f in batch {
             self.totals.findings += 1;
+            if f.column.is_some() {
+                // Column findings carry their evidence; the table event records them.
+                continue;
+            }
             let asset = f.location.asset();
-            let detectors = match self.open.get_mut(asset) {
+            let detectors = match self.open.get_mut(asset.as_ref()) {
                 Some(d) => d,
-                None => self.open.entry(asset.to_string()).or_default(),
+                None => self.open.entry(asset.into_owned()).or_default(),
             };
             let acc = match detectors.get_mut(&f.detector) {
                 Some(a) => a,
@@ -125,6 +132,7 @@ impl<'s> Recorder<'s> {
                     oldest: Some(t.to_string()),
                     newest: Some(t.to_string()),
                     records: None,
+                    histogram: Vec::new(),
                 }]
             })
             .unwrap_or_default();
@@ -168,6 +176,91 @@ impl<'s> Recorder<'s> {
         self.maybe_flush()
     }
 
+    /// Records a scanned database table and its columns.
+    pub fn table(&mut self, t: &TableScan) -> Result<()> {
+        let source = t.kind.source();
+        let locator = t.locator();
+        self.databases.insert((source, t.database.clone()));
+        let status = if t.error.is_some() {
+            self.totals.errors += 1;
+            AssetStatus::Error
+        } else if t.sampled {
+            AssetStatus::Sampled
+        } else {
+            AssetStatus::Scanned
+        };
+        self.totals.read += 1;
+        let ages = t
+            .ages
+            .iter()
+            .map(|a| DataAge {
+                basis: format!("column:{}", a.column),
+                oldest: a.oldest.clone(),
+                newest: a.newest.clone(),
+                records: Some(a.records),
+                histogram: a.histogram.clone(),
+            })
+            .collect();
+        let table = AssetRecord {
+            source: source.into(),
+            locator: locator.clone(),
+            kind: t.relation.clone(),
+            parent: None,
+            status,
+            reason: t.error.clone(),
+            stamp: None,
+            bytes_scanned: 0,
+            rows_total: t.rows_total,
+            rows_sampled: Some(t.rows_read),
+            evidence: Vec::new(),
+            ages,
+        };
+        self.store
+            .record(self.scan, &self.now, &self.detector_set, &table)?;
+        for c in &t.columns {
+            let evidence = c
+                .verdicts
+                .iter()
+                .map(|v| Evidence {
+                    detector: v.detector.clone(),
+                    category: v.category.clone(),
+                    hits: v.hits,
+                    distinct_hits: v.distinct_hits,
+                    sample_size: Some(v.sampled),
+                    best_confidence: v.column_confidence,
+                    examples: v.examples.clone(),
+                    first_seen: String::new(),
+                    last_seen: String::new(),
+                })
+                .collect();
+            let (status, reason) = if !c.scanned {
+                (
+                    AssetStatus::Skipped,
+                    Some(format!("type {} is not scanned", c.data_type)),
+                )
+            } else {
+                (status, t.error.clone())
+            };
+            let record = AssetRecord {
+                source: source.into(),
+                locator: format!("{locator}.{}", c.name),
+                kind: "column".into(),
+                parent: Some(locator.clone()),
+                status,
+                reason,
+                stamp: None,
+                bytes_scanned: 0,
+                rows_total: t.rows_total,
+                rows_sampled: Some(c.non_null + c.nulls),
+                evidence,
+                ages: Vec::new(),
+            };
+            self.store
+                .record(self.scan, &self.now, &self.detector_set, &record)?;
+        }
+        self.maybe_flush()
+    }
+
     /// Counts an error met while walking.
     pub fn walk_error(&mut self) {
         self.totals.errors += 1;
@@ -183,9 +276,23 @@ impl<'s> Recorder<'s> {
 
     /// Ends the scan: drops deleted files under `roots` (only after a complete walk), writes
     /// the totals and commits.
-    pub fn finish(self, roots: &[String], finished_at: &str) -> Result<ScanTotals> {
+    /// Tables and columns of the databases scanned are dropped the same way when
+    /// `complete_databases` (no table filters were given).
+    pub fn finish(
+        self,
+        roots: &[String],
+        complete_databases: bool,
+        finished_at: &str,
+    ) -> Result<ScanTotals> {
         let mut totals = self.totals;
         totals.removed = self.store.remove_missing(self.scan, roots)?;
+        if complete_databases {
+            for (source, database) in &self.databases {
+                totals.removed += self
+                    .store
+                    .remove_missing_tables(self.scan, source, database)?;
+            }
+        }
         self.store.finish_scan(self.scan, finished_at, totals)?;
         Ok(totals)
     }

@@ -70,6 +70,8 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (asset_id, basis)
     );
     ",
+    // v2: rows per month for data ages, so that rows older than any cutoff can be counted.
+    "ALTER TABLE data_age ADD COLUMN histogram TEXT NOT NULL DEFAULT '[]';",
 ];
 
 /// The schema version this build writes.

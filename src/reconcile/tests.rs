@@ -240,6 +240,7 @@ fn column_ages_and_partitions() {
         oldest: Some("2019-05-01T10:00:00Z".into()),
         newest: None,
         records: Some(1200),
+        histogram: vec![],
     }];
     let taxonomy = Taxonomy::builtin().expect("taxonomy");
     let ropa = Ropa::parse_yaml(

@@ -53,8 +53,27 @@ impl Writer for Csv<'_> {
 
     fn findings(&mut self, findings: &[Finding]) -> io::Result<()> {
         for f in findings {
-            let Location::File(loc) = &f.location;
             let confidence = format!("{:.2}", f.confidence);
+            let Location::File(loc) = &f.location else {
+                // A database column: its locator in `path`, no line or offset.
+                let mut row = vec![
+                    f.detector.clone(),
+                    f.category.clone(),
+                    confidence,
+                    f.location.source().to_string(),
+                    f.location.asset().into_owned(),
+                ];
+                row.extend(["".into(), "".into(), "".into()]);
+                row.extend([
+                    f.masked.clone(),
+                    f.value.clone().unwrap_or_default(),
+                    f.test_value.to_string(),
+                    f.pattern.clone(),
+                ]);
+                row.resize(HEADER.len(), String::new());
+                self.out.write_record(&row).map_err(to_io)?;
+                continue;
+            };
             let (line, column, offset) = (
                 loc.line.to_string(),
                 loc.column.to_string(),

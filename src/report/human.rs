@@ -40,7 +40,9 @@ impl Writer for Human<'_> {
 
     fn findings(&mut self, findings: &[Finding]) -> io::Result<()> {
         for f in findings {
-            let Location::File(loc) = &f.location;
+            let Location::File(loc) = &f.location else {
+                continue;
+            };
             // Grouped by member, part, page and sheet; cells would make the table a dump.
             let coarse = FileLocation {
                 cell: None,

@@ -105,6 +105,10 @@ pub struct Summary {
     pub findings_by_detector: BTreeMap<String, u64>,
     /// Assets with at least one finding.
     pub assets_with_findings: u64,
+    /// Database tables and views scanned.
+    pub tables_scanned: u64,
+    /// Database rows read.
+    pub rows_read: u64,
 }
 
 /// Everything known at the end of a scan.

@@ -87,8 +87,30 @@ impl Writer for Sarif<'_> {
 
     fn findings(&mut self, findings: &[Finding]) -> io::Result<()> {
         for f in findings {
-            let Location::File(loc) = &f.location;
             let rule_index = self.rules.iter().position(|r| *r == f.detector);
+            let loc = match &f.location {
+                Location::File(loc) => loc,
+                other => {
+                    // A database column: no file, a logical location.
+                    let column = f.column.as_ref();
+                    let result = json!({
+                        "ruleId": f.detector,
+                        "ruleIndex": rule_index,
+                        "level": level(f.confidence),
+                        "message": {"text": format!("{} found in column {} ({} of {} values)", f.detector, other.asset(), column.map_or(0, |c| c.hits), column.map_or(0, |c| c.sampled))},
+                        "locations": [{"logicalLocations": [{"fullyQualifiedName": other.asset(), "kind": "column"}]}],
+                        "properties": {"confidence": f.confidence, "category": f.category, "source": other.source(), "column": column},
+                    });
+                    self.out.write_all(if self.first {
+                        b"\n      "
+                    } else {
+                        b",\n      "
+                    })?;
+                    self.first = false;
+                    serde_json::to_writer(&mut self.out, &result).map_err(to_io)?;
+                    continue;
+                }
+            };
             let inner = loc.inner_display();
             let mut location = json!({
                 "physicalLocation": {

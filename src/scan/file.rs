@@ -83,6 +83,7 @@ pub fn finding(
         test_value: hit.test_value,
         pattern: detector.patterns[usize::from(hit.pattern)].name.clone(),
         context: hit.context,
+        column: None,
         fingerprint: if fingerprints {
             crate::finding::fingerprint(raw)
         } else {

@@ -14,7 +14,8 @@ pub use file::FileReport;
 
 use crate::detection::Engine;
 use crate::error::Result;
-use crate::finding::{Finding, ScanError, Skipped};
+use crate::finding::{ColumnEvidence, ColumnLocation, Finding, Location, ScanError, Skipped};
+use crate::source::db::{self, DbKind, DbOptions, DbTarget, TableScan};
 use crate::source::extract::Limits;
 use crate::source::walk::{self, Entry, WalkOptions};
 use crate::source::{Stamp, content_hash};
@@ -43,6 +44,10 @@ pub struct ScanOptions {
     /// Incremental scan: files whose stamp matches the one known here are not read (they are
     /// reported with `unchanged` set).
     pub known: Option<Arc<HashMap<String, Stamp>>>,
+    /// Databases to scan, alongside the file targets.
+    pub databases: Vec<DbTarget>,
+    /// How to scan them.
+    pub db: DbOptions,
 }
 
 impl Default for ScanOptions {
@@ -56,6 +61,8 @@ impl Default for ScanOptions {
             fingerprints: false,
             content_hash: false,
             known: None,
+            databases: Vec::new(),
+            db: DbOptions::default(),
         }
     }
 }
@@ -70,24 +77,57 @@ pub enum Event {
     File(FileReport),
     /// An entry was skipped by the walker (symbolic link, special file).
     Skipped(Skipped),
-    /// The walker met an error (unreadable directory, loop).
+    /// The walker met an error (unreadable directory, loop), or a database could not be
+    /// scanned at all (connection, catalogue).
     Error(ScanError),
+    /// A database table or view was scanned (or failed); its column findings were sent before
+    /// as [`Event::Findings`].
+    Table(Box<TableScan>),
 }
 
-/// Scans `targets` (files or directories, all of which must exist) and calls `sink` on the
-/// calling thread for every event. Files are scanned in parallel.
+/// Scans `targets` (files or directories, all of which must exist) and the databases of
+/// `options`, and calls `sink` on the calling thread for every event. Files are scanned in
+/// parallel; databases alongside them.
 pub fn run(
     engine: &Engine,
     targets: &[PathBuf],
     options: &ScanOptions,
     mut sink: impl FnMut(Event),
 ) -> Result<()> {
-    walk::check_targets(targets)?;
+    if !targets.is_empty() {
+        walk::check_targets(targets)?;
+    }
     // Small on purpose: a batch holds up to `file::BATCH` findings, and when the writer is the
     // bottleneck the scanners should wait rather than queue memory.
     let (tx, rx) = crossbeam_channel::bounded::<Event>(CHANNEL_EVENTS);
     std::thread::scope(|s| {
+        let db_tx = tx.clone();
+        let databases = s.spawn(move || {
+            for target in &options.databases {
+                let mut emit = |table: TableScan| {
+                    let findings = column_findings(&table, engine.options().min_confidence);
+                    if !findings.is_empty() {
+                        let _ = db_tx.send(Event::Findings(findings));
+                    }
+                    let _ = db_tx.send(Event::Table(Box::new(table)));
+                };
+                let result = match target.kind {
+                    DbKind::Postgres => db::postgres::scan(engine, target, &options.db, &mut emit),
+                    DbKind::Mysql => db::mysql::scan(engine, target, &options.db, &mut emit),
+                };
+                if let Err(e) = result {
+                    let _ = db_tx.send(Event::Error(ScanError {
+                        path: target.display(),
+                        reason: e.to_string(),
+                        kind: "database".into(),
+                    }));
+                }
+            }
+        });
         let walker = s.spawn(move || {
+            if targets.is_empty() {
+                return Ok(());
+            }
             walk::walk(targets, &options.walk, || {
                 let tx = tx.clone();
                 let mut scanner = stream::StreamScanner::new(engine, options.chunk_size)
@@ -125,6 +165,9 @@ pub fn run(
         for event in rx {
             sink(event);
         }
+        databases
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         walker
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
@@ -168,4 +211,52 @@ fn unchanged(path: &Path, stamp: Option<&Stamp>, options: &ScanOptions) -> Optio
         stamp: Some(stamp.clone()),
         unchanged: true,
     })
+}
+
+/// The findings of a scanned table: one per column and detector whose column confidence
+/// reaches `min_confidence`.
+pub fn column_findings(table: &TableScan, min_confidence: f32) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for column in &table.columns {
+        for v in &column.verdicts {
+            if v.column_confidence < min_confidence {
+                continue;
+            }
+            let location = ColumnLocation {
+                database: table.database.clone(),
+                schema: table.schema.clone(),
+                table: table.table.clone(),
+                column: column.name.clone(),
+            };
+            out.push(Finding {
+                detector: v.detector.clone(),
+                category: v.category.clone(),
+                confidence: v.column_confidence,
+                location: match table.kind {
+                    DbKind::Postgres => Location::Postgres(location),
+                    DbKind::Mysql => Location::Mysql(location),
+                },
+                masked: v.examples.first().cloned().unwrap_or_default(),
+                value: None,
+                test_value: false,
+                pattern: "column".into(),
+                context: v.name_context,
+                column: Some(ColumnEvidence {
+                    hits: v.hits,
+                    distinct_hits: v.distinct_hits,
+                    sampled: v.sampled,
+                    ratio: v.ratio,
+                    best_confidence: v.best_confidence,
+                    classified: v.classified,
+                    name_context: v.name_context,
+                    examples: v.examples.clone(),
+                    rows_read: table.rows_read,
+                    rows_total: table.rows_total,
+                    sampled_rows: table.sampled,
+                }),
+                fingerprint: 0,
+            });
+        }
+    }
+    out
 }
