@@ -456,8 +456,13 @@ fn per_asset_gaps(a: &Asset<'_>, taxonomy: &Taxonomy, rules: &Rules, gaps: &mut 
     }
 }
 
-/// The date an asset's data counts from under `from`, if it can be told.
-fn data_date(a: &InventoryAsset, from: &RetentionFrom) -> Option<(Date, Option<u64>)> {
+/// The date an asset's data counts from under `from`, if it can be told, with the number of
+/// records older than `cutoff` when known (from a column's monthly histogram).
+fn data_date(
+    a: &InventoryAsset,
+    from: &RetentionFrom,
+    cutoff: &str,
+) -> Option<(Date, Option<u64>)> {
     let parse = |s: &str| -> Option<Date> {
         s.parse::<jiff::Timestamp>()
             .ok()
@@ -465,10 +470,12 @@ fn data_date(a: &InventoryAsset, from: &RetentionFrom) -> Option<(Date, Option<u
             .or_else(|| s.get(..10).and_then(|d| d.parse::<Date>().ok()))
     };
     let age = |basis: &str| {
-        a.ages
-            .iter()
-            .find(|g| g.basis == basis)
-            .and_then(|g| g.oldest.as_deref().and_then(parse).map(|d| (d, g.records)))
+        a.ages.iter().find(|g| g.basis == basis).and_then(|g| {
+            g.oldest
+                .as_deref()
+                .and_then(parse)
+                .map(|d| (d, g.records_before(cutoff).or(g.records)))
+        })
     };
     match from {
         RetentionFrom::Mtime => {
@@ -489,6 +496,12 @@ fn retention_gaps(
     today: Date,
     gaps: &mut Vec<Gap>,
 ) {
+    // Columns take their table's data age; a table counts once however many of its columns
+    // hold personal data.
+    let by_locator: std::collections::HashMap<&str, &InventoryAsset> = view
+        .iter()
+        .map(|a| (a.inner.locator.as_str(), a.inner))
+        .collect();
     let Some(retention) = &activity.retention else {
         return;
     };
@@ -497,11 +510,22 @@ fn retention_gaps(
     };
     for system in &activity.systems {
         let mut breaching: Vec<(Date, &Asset<'_>, Option<u64>)> = Vec::new();
+        let mut counted_tables: BTreeSet<&str> = BTreeSet::new();
         for a in view
             .iter()
             .filter(|a| !a.evidence.is_empty() && system.covers(&a.inner.source, &a.inner.locator))
         {
-            if let Some((date, records)) = data_date(a.inner, &activity.retention_from)
+            let dated = match a.inner.parent.as_deref() {
+                Some(parent) => {
+                    if !counted_tables.insert(parent) {
+                        continue;
+                    }
+                    by_locator.get(parent).copied().unwrap_or(a.inner)
+                }
+                None => a.inner,
+            };
+            if let Some((date, records)) =
+                data_date(dated, &activity.retention_from, &cutoff.to_string())
                 && date < cutoff
             {
                 breaching.push((date, a, records));
@@ -558,7 +582,15 @@ fn retention_gaps(
                 listed: breaching
                     .iter()
                     .take(LISTED_ASSETS)
-                    .map(|(d, a, _)| format!("{} ({d})", a.inner.locator))
+                    .map(|(d, a, records)| {
+                        let name = a.inner.parent.as_deref().unwrap_or(&a.inner.locator);
+                        match records {
+                            Some(n) => {
+                                format!("{name} (oldest {d}; {n} records before the cutoff)")
+                            }
+                            None => format!("{name} ({d})"),
+                        }
+                    })
                     .collect(),
                 found: categories.iter().map(|c| c.to_string()).collect(),
                 ..GapEvidence::default()

@@ -82,6 +82,13 @@ impl Writer for Human<'_> {
             s.files_skipped,
             s.errors
         )?;
+        if s.tables_scanned > 0 {
+            writeln!(
+                out,
+                "Scanned {} database tables and views ({} rows read).",
+                s.tables_scanned, s.rows_read
+            )?;
+        }
         if s.files_unchanged > 0 {
             writeln!(
                 out,
