@@ -50,11 +50,11 @@ fn errors(report: &Value) -> Vec<String> {
         .collect()
 }
 
-/// The seed's expectations (scripts/db_seed.py): column → what must be classified, what
-/// must be reported, what may be reported.
-fn expected(
-    source: &str,
-) -> BTreeMap<String, (BTreeSet<String>, BTreeSet<String>, BTreeSet<String>)> {
+/// Detectors a column must classify, must report, may report.
+type Expectation = (BTreeSet<String>, BTreeSet<String>, BTreeSet<String>);
+
+/// The seed's expectations (scripts/db_seed.py), by column.
+fn expected(source: &str) -> BTreeMap<String, Expectation> {
     let dir = root().join("target/db-seed-expected");
     let status = std::process::Command::new("python3")
         .arg(root().join("scripts/db_seed.py"))
