@@ -258,7 +258,8 @@ def employees_csv(g, doc, rows):
         f, l = g.name()
         e, p, d, ib, s = g.email(f, l), g.phone_intl(), g.dob(), g.iban(grouped=False), g.ssn()
         dept = g.choice(["Sales", "HR", "IT", "Finance", "Ops"])
-        doc.add(f"{1000 + i},{f},{l},{e},{p},{d},{ib},{s},{dept}",
+        dq = f'"{d}"' if "," in d else d  # a well-formed CSV quotes a cell holding the delimiter
+        doc.add(f"{1000 + i},{f},{l},{e},{p},{dq},{ib},{s},{dept}",
                 ("email", e), ("phone", p), ("date_of_birth", d), ("iban", ib), ("us_ssn", s))
 
 

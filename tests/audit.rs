@@ -315,7 +315,7 @@ fn the_ropa_spreadsheet_form_gives_the_same_gaps() {
     std::fs::write(
         &csv,
         "id,Processing activity,Article 6 lawful basis,Categories of personal data,Location of personal data,Retention schedule,Retention from\n\
-         payroll,Payroll,legal obligation,user.contact; user.financial.bank_account; user.government_id,files: share/hr/**,P6Y,path\n\
+         payroll,Payroll,legal obligation,user.contact; user.financial.bank_account; user.government_id; user.demographic.date_of_birth,files: share/hr/**,P6Y,path\n\
          support,Customer support,contract,user.contact,files: share/support/**; postgres: crm.public.tickets,P2Y,mtime\n\
          newsletter,Newsletter,consent,user.contact.email; user.device.ip_address,files: share/marketing/**,P1Y,mtime\n\
          invoicing,Invoicing,legal obligation,user.financial.bank_account; user.financial.credit_card,files: share/finance/**,P10Y,path\n\

@@ -711,3 +711,37 @@ fn junk_and_huge_lines_scan_cleanly() {
         "digit groups are not cards"
     );
 }
+
+#[test]
+fn csv_headers_are_column_context() {
+    let dir = TempDir::new().expect("tempdir");
+    write(
+        dir.path(),
+        "export.csv",
+        "order_number;ssn;geburtsdatum;notes\n\
+         536-22-8726;536228726;17.03.1984;call back\n\
+         \"714-52-1180\";\"219-45-6671\";\"1990-11-02\";1984-03-17\n",
+    );
+    let (_, findings, _) = scan_jsonl(dir.path(), &["export.csv", "--no-store"]);
+    let got: Vec<(u64, u64, String)> = findings
+        .iter()
+        .map(|f| {
+            (
+                f["location"]["line"].as_u64().expect("line"),
+                f["location"]["column"].as_u64().expect("column"),
+                f["detector"].as_str().expect("detector").to_string(),
+            )
+        })
+        .collect();
+    // `order_number` suppresses the SSN look-alike; `ssn` makes bare digits an SSN and
+    // `geburtsdatum` makes dates dates of birth; the date in `notes` has no such context.
+    assert_eq!(
+        got,
+        vec![
+            (2, 13, "us_ssn".to_string()),
+            (2, 23, "date_of_birth".to_string()),
+            (3, 16, "us_ssn".to_string()),
+            (3, 30, "date_of_birth".to_string()),
+        ]
+    );
+}

@@ -136,6 +136,11 @@ pub struct FieldContext {
 }
 
 impl FieldContext {
+    /// Whether the name suppresses detector `di` (a negative word).
+    pub fn suppresses(&self, di: usize) -> bool {
+        self.verdicts.get(di) == Some(&context::Verdict::Suppressed)
+    }
+
     /// Whether the name supports detector `di` (a context word or keyword).
     pub fn supports(&self, di: usize) -> bool {
         self.verdicts.get(di) == Some(&context::Verdict::Supported)

@@ -121,14 +121,20 @@ impl Sink for FileSink<'_, '_> {
             ..
         } = self;
         let engine = scanner.engine();
-        let (bytes, err) = scanner.scan(text, |located| {
+        let on_hit = |located: Located<'_>| {
             let loc = location(path, at, cells, &located);
             batch.push(finding(engine, &located, loc, *show_values, *fingerprints));
             report.findings += 1;
             if batch.len() == BATCH {
                 emit(std::mem::take(batch));
             }
-        });
+        };
+        // Delimited text gets its header as column context.
+        let name = at.member.as_deref().unwrap_or(path);
+        let (bytes, err) = match super::table::kind_of(name) {
+            Some(delimiter) if cells.is_none() => scanner.scan_delimited(text, delimiter, on_hit),
+            _ => scanner.scan(text, on_hit),
+        };
         report.bytes += bytes;
         err.map_or(Ok(()), Err)
     }

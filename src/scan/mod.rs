@@ -4,6 +4,7 @@
 
 pub mod file;
 pub mod stream;
+pub mod table;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

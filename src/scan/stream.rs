@@ -68,10 +68,10 @@ fn count_chars(bytes: &[u8]) -> u64 {
 #[derive(Debug)]
 pub struct StreamScanner<'e> {
     engine: &'e Engine,
-    scratch: Scratch,
+    pub(super) scratch: Scratch,
     buf: Vec<u8>,
     chunk: usize,
-    progress: Option<Arc<AtomicU64>>,
+    pub(super) progress: Option<Arc<AtomicU64>>,
 }
 
 impl<'e> StreamScanner<'e> {
