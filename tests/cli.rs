@@ -745,3 +745,40 @@ fn csv_headers_are_column_context() {
         ]
     );
 }
+
+#[test]
+fn json_key_paths_are_field_context() {
+    let dir = TempDir::new().expect("tempdir");
+    write(
+        dir.path(),
+        "events.jsonl",
+        "{\"user\": {\"dateOfBirth\": \"1984-03-17\", \"order_id\": \"536-22-8726\"}, \"ssn\": 536228726, \"at\": \"1990-11-02\"}\n\
+         not json at all, 1984-03-17\n\
+         {\"customer\": {\"tax\": {\"ssn\": \"219-45-6671\"}}, \"items\": [{\"birth_date\": \"02/11/1990\"}]}\n",
+    );
+    write(
+        dir.path(),
+        "pretty.json",
+        "{\n  \"patient\": {\n    \"geburtsdatum\": \"17.03.1984\",\n    \"created\": \"2024-01-02\"\n  }\n}\n",
+    );
+    let (_, findings, _) = scan_jsonl(dir.path(), &["events.jsonl", "pretty.json", "--no-store"]);
+    let mut got: Vec<(String, u64, String)> = findings
+        .iter()
+        .map(|f| {
+            (
+                f["location"]["path"].as_str().expect("path").to_string(),
+                f["location"]["line"].as_u64().expect("line"),
+                f["detector"].as_str().expect("detector").to_string(),
+            )
+        })
+        .collect();
+    got.sort();
+    let want = vec![
+        ("events.jsonl".to_string(), 1, "date_of_birth".to_string()),
+        ("events.jsonl".to_string(), 1, "us_ssn".to_string()),
+        ("events.jsonl".to_string(), 3, "date_of_birth".to_string()),
+        ("events.jsonl".to_string(), 3, "us_ssn".to_string()),
+        ("pretty.json".to_string(), 3, "date_of_birth".to_string()),
+    ];
+    assert_eq!(got, want, "{findings:#?}");
+}

@@ -129,10 +129,10 @@ impl Sink for FileSink<'_, '_> {
                 emit(std::mem::take(batch));
             }
         };
-        // Delimited text gets its header as column context.
+        // Delimited text gets its header as column context, JSON its key paths.
         let name = at.member.as_deref().unwrap_or(path);
-        let (bytes, err) = match super::table::kind_of(name) {
-            Some(delimiter) if cells.is_none() => scanner.scan_delimited(text, delimiter, on_hit),
+        let (bytes, err) = match super::table::structure_of(name) {
+            Some(kind) if cells.is_none() => scanner.scan_structured(text, kind, on_hit),
             _ => scanner.scan(text, on_hit),
         };
         report.bytes += bytes;

@@ -1,5 +1,6 @@
-//! Structural context for delimited text (CSV, TSV): the header names each cell's column,
-//! and the column name counts as context exactly like a nearby keyword.
+//! Structural context: in delimited text (CSV, TSV) the header names each cell's column; in
+//! JSON and JSON Lines each value's key path names it. The name counts as context exactly like
+//! a nearby keyword.
 //!
 //! Each data line is scanned as a whole (the fast path); then
 //! - a hit in a column whose name suppresses its detector (`order_id` for an SSN look-alike) is
@@ -18,7 +19,7 @@ use std::io::{self, BufRead, BufReader, Read};
 use std::ops::Range;
 
 use super::stream::{Located, StreamScanner};
-use crate::detection::{FieldContext, Hit};
+use crate::detection::{Engine, FieldContext, Hit};
 
 /// Longest line handled with column context; longer ones are scanned in pieces of this size.
 pub const MAX_LINE: usize = 1 << 20;
@@ -92,27 +93,259 @@ fn trim(line: &[u8], r: &Range<usize>) -> Range<usize> {
     s..e
 }
 
-struct Columns {
+/// One field of a line: its value's bytes and the context of its name.
+#[derive(Debug, Clone)]
+struct Field {
+    range: Range<usize>,
+    ctx: usize,
+}
+
+/// What gives a line's fields their names.
+trait Structure {
+    /// Fills `out` with the fields of line `line_no` (1-based; never called for pieces of an
+    /// over-long line).
+    fn fields(&mut self, engine: &Engine, line_no: u64, body: &[u8], out: &mut Vec<Field>);
+    /// The contexts, by index.
+    fn contexts(&self) -> &[FieldContext];
+    /// Whether the fields of context `i` are scanned again as fields.
+    fn rescan(&self, i: usize) -> bool;
+}
+
+/// CSV/TSV: the header line names the columns.
+struct Delimited {
+    delimiter: Option<u8>,
     contexts: Vec<FieldContext>,
-    /// Columns whose cells are scanned again as fields.
     rescan: Vec<bool>,
+    cells: Vec<Range<usize>>,
+}
+
+fn supports_any(engine: &Engine, c: &FieldContext) -> bool {
+    (0..engine.detectors().len()).any(|di| c.supports(di))
+}
+
+impl Structure for Delimited {
+    fn fields(&mut self, engine: &Engine, line_no: u64, body: &[u8], out: &mut Vec<Field>) {
+        out.clear();
+        if line_no == 1 {
+            let Some(d) = self.delimiter.or_else(|| sniff(body)) else {
+                return;
+            };
+            self.delimiter = Some(d);
+            split(body, d, &mut self.cells);
+            self.contexts = self
+                .cells
+                .iter()
+                .map(|r| engine.field_context(&String::from_utf8_lossy(&body[trim(body, r)])))
+                .collect();
+            self.rescan = self
+                .contexts
+                .iter()
+                .map(|c| supports_any(engine, c))
+                .collect();
+            return;
+        }
+        let Some(d) = self.delimiter.filter(|_| !self.contexts.is_empty()) else {
+            return;
+        };
+        split(body, d, &mut self.cells);
+        for (col, r) in self.cells.iter().enumerate().take(self.contexts.len()) {
+            out.push(Field {
+                range: trim(body, r),
+                ctx: col,
+            });
+        }
+    }
+
+    fn contexts(&self) -> &[FieldContext] {
+        &self.contexts
+    }
+
+    fn rescan(&self, i: usize) -> bool {
+        self.rescan.get(i).copied().unwrap_or(false)
+    }
+}
+
+/// JSON and JSON Lines: each value's key path (`user.contact.email`; array elements add no
+/// segment) names it. The tokenizer keeps its nesting across lines, so pretty-printed JSON
+/// works too; it recovers at the next line of a JSON Lines file after a malformed line.
+#[derive(Default)]
+struct Json {
+    /// Per open object or array: the key being filled (objects) or `None` (arrays).
+    stack: Vec<Option<String>>,
+    /// Inside an object, before the `:` of the next key.
+    expect_key: bool,
+    paths: std::collections::HashMap<String, usize>,
+    contexts: Vec<FieldContext>,
+    rescan: Vec<bool>,
+    jsonl: bool,
+}
+
+impl Json {
+    fn path(&self) -> String {
+        let mut p = String::new();
+        for k in self.stack.iter().flatten() {
+            if !p.is_empty() {
+                p.push('.');
+            }
+            p.push_str(k);
+        }
+        p
+    }
+
+    fn intern(&mut self, engine: &Engine) -> usize {
+        let path = self.path();
+        if let Some(&i) = self.paths.get(&path) {
+            return i;
+        }
+        let c = engine.field_context(&path);
+        self.rescan.push(supports_any(engine, &c));
+        self.contexts.push(c);
+        self.paths.insert(path, self.contexts.len() - 1);
+        self.contexts.len() - 1
+    }
+}
+
+impl Structure for Json {
+    fn fields(&mut self, engine: &Engine, _line_no: u64, body: &[u8], out: &mut Vec<Field>) {
+        out.clear();
+        if self.jsonl {
+            self.stack.clear();
+            self.expect_key = false;
+        }
+        let mut i = 0;
+        while i < body.len() {
+            match body[i] {
+                b'"' => {
+                    let start = i + 1;
+                    let mut j = start;
+                    while j < body.len() && body[j] != b'"' {
+                        j += if body[j] == b'\\' { 2 } else { 1 };
+                    }
+                    let end = j.min(body.len());
+                    let in_object = matches!(self.stack.last(), Some(Some(_)));
+                    if in_object && self.expect_key {
+                        if let Some(top) = self.stack.last_mut() {
+                            *top = Some(String::from_utf8_lossy(&body[start..end]).into_owned());
+                        }
+                    } else if !self.stack.is_empty() {
+                        let ctx = self.intern(engine);
+                        out.push(Field {
+                            range: start..end,
+                            ctx,
+                        });
+                    }
+                    i = end + 1;
+                    continue;
+                }
+                b'{' => {
+                    self.stack.push(Some(String::new()));
+                    self.expect_key = true;
+                }
+                b'[' => {
+                    self.stack.push(None);
+                    self.expect_key = false;
+                }
+                b'}' | b']' => {
+                    self.stack.pop();
+                    self.expect_key = false;
+                }
+                b':' => self.expect_key = false,
+                b',' => self.expect_key = matches!(self.stack.last(), Some(Some(_))),
+                b'-' | b'0'..=b'9' if !self.expect_key && !self.stack.is_empty() => {
+                    let start = i;
+                    while i < body.len()
+                        && matches!(body[i], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
+                    {
+                        i += 1;
+                    }
+                    let ctx = self.intern(engine);
+                    out.push(Field {
+                        range: start..i,
+                        ctx,
+                    });
+                    continue;
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+    }
+
+    fn contexts(&self) -> &[FieldContext] {
+        &self.contexts
+    }
+
+    fn rescan(&self, i: usize) -> bool {
+        self.rescan.get(i).copied().unwrap_or(false)
+    }
+}
+
+/// The structure a file name implies, if any.
+pub enum Kind {
+    /// Delimited text; the delimiter, or `None` to sniff it from the header.
+    Delimited(Option<u8>),
+    /// JSON (`.json`) or JSON Lines (`.jsonl`, `.ndjson`).
+    Json {
+        /// One document per line.
+        lines: bool,
+    },
+}
+
+/// The structured kind of a file by its name (compression suffixes ignored).
+pub fn structure_of(name: &str) -> Option<Kind> {
+    if let Some(d) = kind_of(name) {
+        return Some(Kind::Delimited(d));
+    }
+    let lower = name.to_ascii_lowercase();
+    let base = lower.strip_suffix(".gz").unwrap_or(&lower);
+    if base.ends_with(".jsonl") || base.ends_with(".ndjson") {
+        Some(Kind::Json { lines: true })
+    } else if base.ends_with(".json") {
+        Some(Kind::Json { lines: false })
+    } else {
+        None
+    }
 }
 
 impl StreamScanner<'_> {
-    /// Scans delimited text line by line with the header's column names as context (see the
-    /// module documentation). `delimiter` `None` sniffs it from the header; without one the
-    /// text is scanned like any other. Returns the bytes scanned and any read error.
-    pub fn scan_delimited(
+    /// Scans structured text line by line with field names as context (see the module
+    /// documentation). Returns the bytes scanned and any read error.
+    pub fn scan_structured(
         &mut self,
         reader: &mut dyn Read,
-        delimiter: Option<u8>,
+        kind: Kind,
+        on_hit: impl FnMut(Located<'_>),
+    ) -> (u64, Option<io::Error>) {
+        match kind {
+            Kind::Delimited(delimiter) => {
+                let mut s = Delimited {
+                    delimiter,
+                    contexts: Vec::new(),
+                    rescan: Vec::new(),
+                    cells: Vec::new(),
+                };
+                self.scan_lines(reader, &mut s, on_hit)
+            }
+            Kind::Json { lines } => {
+                let mut s = Json {
+                    jsonl: lines,
+                    ..Json::default()
+                };
+                self.scan_lines(reader, &mut s, on_hit)
+            }
+        }
+    }
+
+    fn scan_lines(
+        &mut self,
+        reader: &mut dyn Read,
+        structure: &mut dyn Structure,
         mut on_hit: impl FnMut(Located<'_>),
     ) -> (u64, Option<io::Error>) {
         let mut reader = BufReader::with_capacity(1 << 16, reader);
         let mut line: Vec<u8> = Vec::new();
-        let mut cells: Vec<Range<usize>> = Vec::new();
+        let mut fields: Vec<Field> = Vec::new();
         let mut hits: Vec<Hit> = Vec::new();
-        let mut columns: Option<(u8, Columns)> = None;
         let mut total = 0u64;
         let mut line_no = 0u64;
         let mut continued = false;
@@ -129,7 +362,8 @@ impl StreamScanner<'_> {
                 Err(e) => return (total, Some(e)),
             };
             let complete = line.last() == Some(&b'\n');
-            let piece_of_long_line = continued || !complete && n == MAX_LINE;
+            let long = !complete && n == MAX_LINE;
+            let piece_of_long_line = continued || long;
             if !continued {
                 line_no += 1;
             }
@@ -138,41 +372,24 @@ impl StreamScanner<'_> {
             if let Some(p) = &self.progress {
                 p.fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
             }
-            let body_end = line.len() - usize::from(complete);
-            let body = &line[..body_end];
-            // The header: decide the delimiter and the columns' contexts.
-            if line_no == 1
-                && !continued
-                && columns.is_none()
-                && let Some(d) = delimiter.or_else(|| sniff(body))
-            {
-                split(body, d, &mut cells);
-                let contexts: Vec<FieldContext> = cells
-                    .iter()
-                    .map(|r| {
-                        let t = trim(body, r);
-                        engine.field_context(&String::from_utf8_lossy(&body[t]))
-                    })
-                    .collect();
-                let rescan = contexts
-                    .iter()
-                    .map(|c| (0..engine.detectors().len()).any(|di| c.supports(di)))
-                    .collect();
-                columns = Some((d, Columns { contexts, rescan }));
+            let body = &line[..line.len() - usize::from(complete)];
+            if piece_of_long_line {
+                fields.clear();
+            } else {
+                structure.fields(engine, line_no, body, &mut fields);
             }
             engine.scan(body, 0..body.len(), &mut self.scratch);
             hits.clear();
             hits.extend_from_slice(self.scratch.hits());
-            let structured = columns
-                .as_ref()
-                .filter(|_| line_no > 1 && !piece_of_long_line);
-            if let Some((d, cols)) = structured {
-                split(body, *d, &mut cells);
+            if !fields.is_empty() {
+                let contexts = structure.contexts();
                 hits.retain_mut(|h| {
-                    let col = cells.partition_point(|r| r.end < h.start);
-                    let Some(ctx) = cols.contexts.get(col) else {
+                    let Some(f) = fields.iter().find(|f| {
+                        f.range.start <= h.start && h.start < f.range.end.max(f.range.start + 1)
+                    }) else {
                         return true;
                     };
+                    let ctx = &contexts[f.ctx];
                     let di = usize::from(h.detector);
                     if ctx.suppresses(di) {
                         return false;
@@ -187,22 +404,19 @@ impl StreamScanner<'_> {
                     true
                 });
                 let found = hits.len();
-                for (col, r) in cells.iter().enumerate() {
-                    if !cols.rescan.get(col).copied().unwrap_or(false) {
+                for f in &fields {
+                    if f.range.is_empty() || !structure.rescan(f.ctx) {
                         continue;
                     }
-                    let t = trim(body, r);
-                    if t.is_empty() {
-                        continue;
-                    }
+                    let r = f.range.clone();
                     engine.scan_field(
-                        &body[t.clone()],
-                        0..t.len(),
+                        &body[r.clone()],
+                        0..r.len(),
                         &mut self.scratch,
-                        &cols.contexts[col],
+                        &structure.contexts()[f.ctx],
                     );
                     for h in self.scratch.hits() {
-                        let (start, end) = (h.start + t.start, h.end + t.start);
+                        let (start, end) = (h.start + r.start, h.end + r.start);
                         if hits[..found].iter().any(|o| o.start < end && start < o.end) {
                             continue;
                         }
@@ -224,7 +438,7 @@ impl StreamScanner<'_> {
                     offset: base + h.start as u64,
                 });
             }
-            continued = !complete && n == MAX_LINE;
+            continued = long;
         }
         (total, None)
     }
