@@ -170,20 +170,48 @@ impl Structure for Delimited {
 /// works too; it recovers at the next line of a JSON Lines file after a malformed line.
 #[derive(Default)]
 struct Json {
-    /// Per open object or array: the key being filled (objects) or `None` (arrays).
-    stack: Vec<Option<String>>,
+    /// Per open object or array: the hash of the path to it plus the key being filled
+    /// (objects), with that key; arrays repeat their parent's path.
+    stack: Vec<Frame>,
     /// Inside an object, before the `:` of the next key.
     expect_key: bool,
-    paths: std::collections::HashMap<String, usize>,
+    /// Path hash → context index; the path text is built only the first time.
+    paths: std::collections::HashMap<u64, usize>,
     contexts: Vec<FieldContext>,
     rescan: Vec<bool>,
     jsonl: bool,
 }
 
+#[derive(Debug, Clone)]
+struct Frame {
+    /// Hash of the path of the object or array itself.
+    base: u64,
+    /// Hash of the path including the current key (objects).
+    hash: u64,
+    /// The current key (objects).
+    key: Option<String>,
+    object: bool,
+}
+
+/// FNV-1a step over `bytes`, starting from `h`.
+fn fnv(mut h: u64, bytes: &[u8]) -> u64 {
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;
+
 impl Json {
+    fn current(&self) -> u64 {
+        self.stack.last().map_or(FNV_START, |f| f.hash)
+    }
+
     fn path(&self) -> String {
         let mut p = String::new();
-        for k in self.stack.iter().flatten() {
+        for k in self.stack.iter().filter_map(|f| f.key.as_deref()) {
             if !p.is_empty() {
                 p.push('.');
             }
@@ -193,15 +221,26 @@ impl Json {
     }
 
     fn intern(&mut self, engine: &Engine) -> usize {
-        let path = self.path();
-        if let Some(&i) = self.paths.get(&path) {
+        let h = self.current();
+        if let Some(&i) = self.paths.get(&h) {
             return i;
         }
-        let c = engine.field_context(&path);
+        let c = engine.field_context(&self.path());
         self.rescan.push(supports_any(engine, &c));
         self.contexts.push(c);
-        self.paths.insert(path, self.contexts.len() - 1);
+        self.paths.insert(h, self.contexts.len() - 1);
         self.contexts.len() - 1
+    }
+
+    fn push(&mut self, object: bool) {
+        let base = self.current();
+        self.stack.push(Frame {
+            base,
+            hash: base,
+            key: None,
+            object,
+        });
+        self.expect_key = object;
     }
 }
 
@@ -222,10 +261,12 @@ impl Structure for Json {
                         j += if body[j] == b'\\' { 2 } else { 1 };
                     }
                     let end = j.min(body.len());
-                    let in_object = matches!(self.stack.last(), Some(Some(_)));
+                    let in_object = self.stack.last().is_some_and(|f| f.object);
                     if in_object && self.expect_key {
+                        let key = &body[start..end];
                         if let Some(top) = self.stack.last_mut() {
-                            *top = Some(String::from_utf8_lossy(&body[start..end]).into_owned());
+                            top.hash = fnv(fnv(top.base, b"."), key);
+                            top.key = Some(String::from_utf8_lossy(key).into_owned());
                         }
                     } else if !self.stack.is_empty() {
                         let ctx = self.intern(engine);
@@ -237,20 +278,14 @@ impl Structure for Json {
                     i = end + 1;
                     continue;
                 }
-                b'{' => {
-                    self.stack.push(Some(String::new()));
-                    self.expect_key = true;
-                }
-                b'[' => {
-                    self.stack.push(None);
-                    self.expect_key = false;
-                }
+                b'{' => self.push(true),
+                b'[' => self.push(false),
                 b'}' | b']' => {
                     self.stack.pop();
                     self.expect_key = false;
                 }
                 b':' => self.expect_key = false,
-                b',' => self.expect_key = matches!(self.stack.last(), Some(Some(_))),
+                b',' => self.expect_key = self.stack.last().is_some_and(|f| f.object),
                 b'-' | b'0'..=b'9' if !self.expect_key && !self.stack.is_empty() => {
                     let start = i;
                     while i < body.len()
@@ -343,105 +378,199 @@ impl StreamScanner<'_> {
         mut on_hit: impl FnMut(Located<'_>),
     ) -> (u64, Option<io::Error>) {
         let mut reader = BufReader::with_capacity(1 << 16, reader);
-        let mut line: Vec<u8> = Vec::new();
+        let mut block: Vec<u8> = Vec::with_capacity(BLOCK + (1 << 16));
+        let mut lines: Vec<LineInfo> = Vec::new();
         let mut fields: Vec<Field> = Vec::new();
         let mut hits: Vec<Hit> = Vec::new();
+        let mut line_hits: Vec<Hit> = Vec::new();
         let mut total = 0u64;
         let mut line_no = 0u64;
         let mut continued = false;
+        let mut piece_chars = 0u64;
+        let mut error = None;
         let engine = self.engine();
         loop {
-            line.clear();
-            let read = (&mut reader)
-                .take(MAX_LINE as u64)
-                .read_until(b'\n', &mut line);
-            let n = match read {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return (total, Some(e)),
-            };
-            let complete = line.last() == Some(&b'\n');
-            let long = !complete && n == MAX_LINE;
-            let piece_of_long_line = continued || long;
-            if !continued {
-                line_no += 1;
-            }
-            let base = total;
-            total += n as u64;
-            if let Some(p) = &self.progress {
-                p.fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
-            }
-            let body = &line[..line.len() - usize::from(complete)];
-            if piece_of_long_line {
-                fields.clear();
-            } else {
-                structure.fields(engine, line_no, body, &mut fields);
-            }
-            engine.scan(body, 0..body.len(), &mut self.scratch);
-            hits.clear();
-            hits.extend_from_slice(self.scratch.hits());
-            if !fields.is_empty() {
-                let contexts = structure.contexts();
-                hits.retain_mut(|h| {
-                    let Some(f) = fields.iter().find(|f| {
-                        f.range.start <= h.start && h.start < f.range.end.max(f.range.start + 1)
-                    }) else {
-                        return true;
-                    };
-                    let ctx = &contexts[f.ctx];
-                    let di = usize::from(h.detector);
-                    if ctx.suppresses(di) {
-                        return false;
+            block.clear();
+            lines.clear();
+            let block_base = total;
+            let mut eof = false;
+            // Whole lines (or pieces of an over-long one) up to about BLOCK bytes: the engine
+            // scans the block in one call; the structure is applied line by line.
+            while block.len() < BLOCK {
+                let start = block.len();
+                let read = (&mut reader)
+                    .take(MAX_LINE as u64)
+                    .read_until(b'\n', &mut block);
+                match read {
+                    Ok(0) => {
+                        eof = true;
+                        break;
                     }
-                    if ctx.supports(di) && !h.context {
-                        h.context = true;
-                        if !h.test_value {
-                            h.confidence =
-                                (h.confidence + engine.detectors()[di].context.boost).min(1.0);
-                        }
+                    Ok(n) => {
+                        let complete = block.last() == Some(&b'\n');
+                        let long = !complete && n == MAX_LINE;
+                        lines.push(LineInfo {
+                            start,
+                            end: block.len(),
+                            complete,
+                            piece: continued || long,
+                            new_line: !continued,
+                        });
+                        continued = long;
+                        total += n as u64;
                     }
-                    true
-                });
-                let found = hits.len();
-                for f in &fields {
-                    if f.range.is_empty() || !structure.rescan(f.ctx) {
-                        continue;
-                    }
-                    let r = f.range.clone();
-                    engine.scan_field(
-                        &body[r.clone()],
-                        0..r.len(),
-                        &mut self.scratch,
-                        &structure.contexts()[f.ctx],
-                    );
-                    for h in self.scratch.hits() {
-                        let (start, end) = (h.start + r.start, h.end + r.start);
-                        if hits[..found].iter().any(|o| o.start < end && start < o.end) {
-                            continue;
-                        }
-                        hits.push(Hit { start, end, ..*h });
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => {
+                        error = Some(e);
+                        eof = true;
+                        break;
                     }
                 }
-                hits.sort_by_key(|h| h.start);
             }
-            for h in &hits {
-                let column = 1 + body[..h.start]
-                    .iter()
-                    .filter(|&&b| b & 0xC0 != 0x80)
-                    .count() as u64;
-                on_hit(Located {
-                    hay: body,
-                    hit: h,
-                    line: line_no,
-                    column,
-                    offset: base + h.start as u64,
-                });
+            if block.is_empty() {
+                break;
             }
-            continued = long;
+            if let Some(p) = &self.progress {
+                p.fetch_add(block.len() as u64, std::sync::atomic::Ordering::Relaxed);
+            }
+            engine.scan(&block, 0..block.len(), &mut self.scratch);
+            hits.clear();
+            hits.extend_from_slice(self.scratch.hits());
+            let mut next_hit = 0;
+            for li in &lines {
+                if li.new_line {
+                    line_no += 1;
+                    piece_chars = 0;
+                }
+                let body = &block[li.start..li.end - usize::from(li.complete)];
+                // The rest of the block from this line on: a hit may end past the line.
+                let hay = &block[li.start..];
+                line_hits.clear();
+                while next_hit < hits.len() && hits[next_hit].start < li.end {
+                    let h = hits[next_hit];
+                    line_hits.push(Hit {
+                        start: h.start - li.start,
+                        end: h.end - li.start,
+                        ..h
+                    });
+                    next_hit += 1;
+                }
+                if li.piece {
+                    fields.clear();
+                } else {
+                    structure.fields(engine, line_no, body, &mut fields);
+                }
+                if !fields.is_empty() {
+                    apply_fields(
+                        engine,
+                        structure,
+                        &fields,
+                        body,
+                        &mut line_hits,
+                        &mut self.scratch,
+                    );
+                }
+                for h in &line_hits {
+                    let column = 1 + piece_chars + count_chars(&body[..h.start.min(body.len())]);
+                    on_hit(Located {
+                        hay,
+                        hit: h,
+                        line: line_no,
+                        column,
+                        offset: block_base + (li.start + h.start) as u64,
+                    });
+                }
+                if li.piece {
+                    piece_chars += count_chars(body);
+                }
+            }
+            if eof {
+                break;
+            }
         }
-        (total, None)
+        (total, error)
     }
+}
+
+/// Bytes of whole lines the engine scans per call.
+const BLOCK: usize = 1 << 18;
+
+/// A line (or a piece of an over-long line) within a block.
+#[derive(Debug, Clone, Copy)]
+struct LineInfo {
+    start: usize,
+    end: usize,
+    complete: bool,
+    /// A piece of a line longer than [`MAX_LINE`]: no structure.
+    piece: bool,
+    /// The first piece of its line.
+    new_line: bool,
+}
+
+fn count_chars(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count() as u64
+}
+
+/// Applies the fields' contexts to the hits of one line (suppress, support), then scans the
+/// fields whose names support a detector again as fields and adds what they find.
+fn apply_fields(
+    engine: &Engine,
+    structure: &dyn Structure,
+    fields: &[Field],
+    body: &[u8],
+    hits: &mut Vec<Hit>,
+    scratch: &mut crate::detection::Scratch,
+) {
+    let contexts = structure.contexts();
+    hits.retain_mut(|h| {
+        let Some(f) = fields
+            .iter()
+            .find(|f| f.range.start <= h.start && h.start < f.range.end.max(f.range.start + 1))
+        else {
+            return true;
+        };
+        let ctx = &contexts[f.ctx];
+        let di = usize::from(h.detector);
+        if ctx.suppresses(di) {
+            return false;
+        }
+        if ctx.supports(di) && !h.context {
+            h.context = true;
+            if !h.test_value {
+                h.confidence = (h.confidence + engine.detectors()[di].context.boost).min(1.0);
+            }
+        }
+        true
+    });
+    let found = hits.len();
+    for f in fields {
+        if f.range.is_empty() || !structure.rescan(f.ctx) {
+            continue;
+        }
+        let r = f.range.clone();
+        engine.scan_field(&body[r.clone()], 0..r.len(), scratch, &contexts[f.ctx]);
+        let ctx = &contexts[f.ctx];
+        for h in scratch.hits() {
+            let (start, end) = (h.start + r.start, h.end + r.start);
+            let overlaps = |o: &Hit| o.confidence >= 0.0 && o.start < end && start < o.end;
+            // A value the field's name vouches for wins over an overlapping hit of a detector
+            // the name says nothing about (`219-45-6671` under `ssn` is not a phone number).
+            if hits[..found]
+                .iter()
+                .any(|o| overlaps(o) && ctx.supports(usize::from(o.detector)))
+            {
+                continue;
+            }
+            for o in hits[..found].iter_mut() {
+                if overlaps(o) {
+                    o.confidence = -1.0;
+                }
+            }
+            hits.push(Hit { start, end, ..*h });
+        }
+    }
+    hits.retain(|h| h.confidence >= 0.0);
+    hits.sort_by_key(|h| h.start);
 }
 
 #[cfg(test)]
