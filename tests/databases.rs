@@ -373,3 +373,56 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// A connection killed in the middle of a table: that table is an error (with what was read
+/// before kept), the connection is replaced and the other tables are still scanned.
+#[test]
+fn a_lost_connection_is_recorded_and_the_scan_goes_on() {
+    let url = postgres_url();
+    let killer = std::thread::spawn(move || {
+        let psql = |sql: &str| {
+            std::process::Command::new("psql")
+                .env("PGPASSWORD", "piimap")
+                .args(["-h", "127.0.0.1", "-U", "piimap", "-d", "crm", "-tAc", sql])
+                .output()
+                .expect("psql (installed with PostgreSQL by scripts/db-setup)")
+        };
+        for _ in 0..200 {
+            let out = psql(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                 WHERE pid <> pg_backend_pid() AND query LIKE '%\"audit\".\"events\"%' \
+                 AND query NOT LIKE '%pg_stat_activity%'",
+            );
+            if String::from_utf8_lossy(&out.stdout).contains('t') {
+                return true;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        false
+    });
+    let (_, report, _) = scan(&[
+        &url,
+        "--full",
+        "--db-connections",
+        "1",
+        "--include-table",
+        "crm.audit.events",
+        "--include-table",
+        "crm.public.customers",
+    ]);
+    assert!(
+        killer.join().expect("killer"),
+        "the scan's query was never seen running"
+    );
+    let errs = errors(&report);
+    assert!(
+        errs.iter()
+            .any(|e| e.starts_with("postgres:crm.audit.events:")),
+        "{errs:?}"
+    );
+    let found = column_findings(&report);
+    assert!(
+        found.contains_key("crm.public.customers.email"),
+        "the other table is scanned on a new connection: {errs:?}"
+    );
+}
