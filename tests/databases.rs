@@ -378,7 +378,8 @@ fn copy_dir(from: &Path, to: &Path) {
 /// before kept), the connection is replaced and the other tables are still scanned.
 #[test]
 fn a_lost_connection_is_recorded_and_the_scan_goes_on() {
-    let url = postgres_url();
+    // Only this test's connections are killed: tests run concurrently.
+    let url = format!("{}?application_name=piimap_lost_connection_test", postgres_url());
     let killer = std::thread::spawn(move || {
         let psql = |sql: &str| {
             std::process::Command::new("psql")
@@ -390,8 +391,8 @@ fn a_lost_connection_is_recorded_and_the_scan_goes_on() {
         for _ in 0..200 {
             let out = psql(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
-                 WHERE pid <> pg_backend_pid() AND query LIKE '%\"audit\".\"events\"%' \
-                 AND query NOT LIKE '%pg_stat_activity%'",
+                 WHERE application_name = 'piimap_lost_connection_test' \
+                 AND query LIKE '%\"audit\".\"events\"%'",
             );
             if String::from_utf8_lossy(&out.stdout).contains('t') {
                 return true;
