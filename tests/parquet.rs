@@ -390,6 +390,49 @@ fn sampling_spreads_over_row_groups_and_is_recorded() {
     assert_eq!(age.records, 1200);
 }
 
+/// Row groups decoded by several threads at once must not disturb each other's reads.
+#[test]
+fn parallel_row_groups_decode_independently() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("big.parquet");
+    let schema = "message m { optional binary email (UTF8); optional binary note (UTF8); }";
+    let groups = (0..8)
+        .map(|g| {
+            let rows: Vec<usize> = (g * 20_000..(g + 1) * 20_000).collect();
+            vec![
+                leveled(
+                    Data::Bytes(rows.iter().map(|&i| email(i)).collect()),
+                    vec![1; rows.len()],
+                    None,
+                ),
+                leveled(
+                    Data::Bytes(
+                        rows.iter()
+                            .map(|&i| format!("note number {i} {}", i * 7919))
+                            .collect(),
+                    ),
+                    vec![1; rows.len()],
+                    None,
+                ),
+            ]
+        })
+        .collect();
+    write(&path, schema, groups, false);
+    let e = engine();
+    let scan = pq::scan_file(
+        &e,
+        &path,
+        &ParquetOptions {
+            sample_rows: None,
+            threads: 4,
+        },
+    );
+    assert_eq!(scan.error, None);
+    assert_eq!(scan.rows_read, 160_000);
+    let v = &column(&scan, "email").scan.verdicts[0];
+    assert_eq!((v.hits, v.distinct_hits), (160_000, 160_000));
+}
+
 #[test]
 fn nested_leaves_are_named_by_field_path() {
     let dir = tempfile::tempdir().expect("tmp");

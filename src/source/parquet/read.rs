@@ -7,15 +7,18 @@
 //! leaf (whose distinct-value sets are capped).
 
 use std::fs::File;
+use std::io::{BufReader, Read};
+use std::os::unix::fs::FileExt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
+use bytes::Bytes;
 use parquet::column::reader::{ColumnReader, ColumnReaderImpl};
 use parquet::data_type::DataType;
 use parquet::file::metadata::RowGroupMetaData;
-use parquet::file::reader::{FileReader, RowGroupReader};
+use parquet::file::reader::{ChunkReader, FileReader, Length, RowGroupReader};
 use parquet::file::serialized_reader::{ReadOptionsBuilder, SerializedFileReader};
 use parquet::file::statistics::Statistics;
 
@@ -92,10 +95,63 @@ pub struct FileRead<'e> {
     pub error: Option<String>,
 }
 
+/// A file read with positioned reads (`pread`), so that threads decoding different row
+/// groups never share a file offset. (The crate's `ChunkReader` for `File` clones the handle
+/// and seeks: clones share one offset, and concurrent readers corrupt each other's pages.)
+#[derive(Debug, Clone)]
+pub struct PreadFile {
+    file: Arc<File>,
+    len: u64,
+}
+
+/// A sequential reader over a [`PreadFile`] from some offset.
+#[derive(Debug)]
+pub struct PreadReader {
+    file: Arc<File>,
+    pos: u64,
+}
+
+impl Read for PreadReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.file.read_at(buf, self.pos)?;
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+impl Length for PreadFile {
+    fn len(&self) -> u64 {
+        self.len
+    }
+}
+
+impl ChunkReader for PreadFile {
+    type T = BufReader<PreadReader>;
+
+    fn get_read(&self, start: u64) -> parquet::errors::Result<Self::T> {
+        Ok(BufReader::new(PreadReader {
+            file: Arc::clone(&self.file),
+            pos: start,
+        }))
+    }
+
+    fn get_bytes(&self, start: u64, length: usize) -> parquet::errors::Result<Bytes> {
+        let end = start.saturating_add(length as u64);
+        if end > self.len {
+            return Err(parquet::errors::ParquetError::EOF(format!(
+                "range {start}..{end} is past the end of the file ({} bytes)",
+                self.len
+            )));
+        }
+        let mut buf = vec![0u8; length];
+        self.file.read_exact_at(&mut buf, start)?;
+        Ok(Bytes::from(buf))
+    }
+}
+
 /// Opens a Parquet file and reads its footer. Tells truncated, encrypted and corrupt files
 /// apart.
-pub fn open(path: &Path) -> Result<SerializedFileReader<File>, ParquetError> {
-    use std::os::unix::fs::FileExt;
+pub fn open(path: &Path) -> Result<SerializedFileReader<PreadFile>, ParquetError> {
     let file = File::open(path).map_err(ParquetError::Io)?;
     let len = file.metadata().map_err(ParquetError::Io)?.len();
     if len < 12 {
@@ -116,6 +172,10 @@ pub fn open(path: &Path) -> Result<SerializedFileReader<File>, ParquetError> {
         }
     }
     let options = ReadOptionsBuilder::new().with_page_index().build();
+    let file = PreadFile {
+        file: Arc::new(file),
+        len,
+    };
     match catch_unwind(AssertUnwindSafe(|| {
         SerializedFileReader::new_with_options(file, options)
     })) {
@@ -131,7 +191,7 @@ pub fn open(path: &Path) -> Result<SerializedFileReader<File>, ParquetError> {
 /// `threads` row groups decoded at once, and the data ages of record-time leaves.
 pub fn read<'e>(
     engine: &'e Engine,
-    reader: &SerializedFileReader<File>,
+    reader: &SerializedFileReader<PreadFile>,
     sample_rows: Option<u64>,
     threads: usize,
 ) -> FileRead<'e> {
@@ -283,7 +343,7 @@ impl<'e, 'l> Worker<'e, 'l> {
     /// scanned leaf, and its data ages.
     fn row_group(
         &mut self,
-        reader: &SerializedFileReader<File>,
+        reader: &SerializedFileReader<PreadFile>,
         g: usize,
         windows: &Windows,
         start: u64,
