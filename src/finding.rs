@@ -68,24 +68,29 @@ pub enum Location {
     Postgres(ColumnLocation),
     /// A column of a MySQL or MariaDB table or view.
     Mysql(ColumnLocation),
+    /// A column (leaf field) of a Parquet file or dataset.
+    Parquet(ParquetLocation),
 }
 
 impl Location {
     /// The asset the location refers to, for grouping and the inventory: the path of a file,
-    /// `database.schema.table.column` of a column.
+    /// `database.schema.table.column` of a column, `path#field.path` of a Parquet column
+    /// (`dataset-root#field.path` in a dataset).
     pub fn asset(&self) -> std::borrow::Cow<'_, str> {
         match self {
             Location::File(f) => std::borrow::Cow::Borrowed(&f.path),
             Location::Postgres(c) | Location::Mysql(c) => std::borrow::Cow::Owned(c.locator()),
+            Location::Parquet(p) => std::borrow::Cow::Owned(p.locator()),
         }
     }
 
-    /// `file`, `postgres` or `mysql`.
+    /// `file`, `postgres`, `mysql` or `parquet`.
     pub fn source(&self) -> &'static str {
         match self {
             Location::File(_) => "file",
             Location::Postgres(_) => "postgres",
             Location::Mysql(_) => "mysql",
+            Location::Parquet(_) => "parquet",
         }
     }
 }
@@ -109,6 +114,42 @@ impl ColumnLocation {
         format!(
             "{}.{}.{}.{}",
             self.database, self.schema, self.table, self.column
+        )
+    }
+}
+
+/// A column of a Parquet file or dataset. Column findings are about the whole column; the
+/// row group and row say where its first value with a hit is.
+#[derive(Debug, Clone, Serialize, JsonSchema, PartialEq, Eq)]
+pub struct ParquetLocation {
+    /// The Parquet file (in a dataset: the file holding the first hit).
+    pub path: String,
+    /// The leaf column's dotted field path as in the file's schema
+    /// (`customer.contacts.list.element.email`).
+    pub column: String,
+    /// Row group (0-based) of the first value with a hit, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row_group: Option<u64>,
+    /// Row (0-based, counted from the start of the file) of the first value with a hit, when
+    /// known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row: Option<u64>,
+    /// The dataset's root directory, for a file of a partitioned dataset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dataset: Option<String>,
+    /// The file's Hive partition in the dataset (`dt=2019-03-01`, `year=2019/month=03`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partition: Option<String>,
+}
+
+impl ParquetLocation {
+    /// The asset: `path#column`, or `dataset#column` in a dataset (the column of the whole
+    /// dataset, merged over its files).
+    pub fn locator(&self) -> String {
+        format!(
+            "{}#{}",
+            self.dataset.as_deref().unwrap_or(&self.path),
+            self.column
         )
     }
 }

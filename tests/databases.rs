@@ -379,7 +379,10 @@ fn copy_dir(from: &Path, to: &Path) {
 #[test]
 fn a_lost_connection_is_recorded_and_the_scan_goes_on() {
     // Only this test's connections are killed: tests run concurrently.
-    let url = format!("{}?application_name=piimap_lost_connection_test", postgres_url());
+    let url = format!(
+        "{}?application_name=piimap_lost_connection_test",
+        postgres_url()
+    );
     let killer = std::thread::spawn(move || {
         let psql = |sql: &str| {
             std::process::Command::new("psql")

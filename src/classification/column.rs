@@ -122,6 +122,28 @@ impl<'e> ColumnProfiler<'e> {
         }
     }
 
+    /// Adds the values another profiler of the same column saw (another row group, another
+    /// file of a dataset). The verdicts are those of all the values together.
+    pub fn merge(&mut self, other: ColumnProfiler<'_>) {
+        self.non_null += other.non_null;
+        self.nulls += other.nulls;
+        for (a, b) in self.acc.iter_mut().zip(other.acc) {
+            a.hits += b.hits;
+            a.best = a.best.max(b.best);
+            for d in b.distinct {
+                if a.distinct.len() >= DISTINCT_CAP {
+                    break;
+                }
+                a.distinct.insert(d);
+            }
+            for e in b.examples {
+                if a.examples.len() < EXAMPLES && !a.examples.contains(&e) {
+                    a.examples.push(e);
+                }
+            }
+        }
+    }
+
     /// Counts a null value.
     pub fn add_null(&mut self) {
         self.nulls += 1;
@@ -215,6 +237,24 @@ mod tests {
         assert!(v[0].examples.iter().all(|x| !x.contains("1984")), "masked");
         // The same dates under another name are not dates of birth.
         assert!(profile(&e, "created_at", &["1984-03-17", "1990-11-02"]).is_empty());
+    }
+
+    #[test]
+    fn merged_profilers_give_the_verdicts_of_all_values() {
+        let e = engine();
+        let values = ["1984-03-17", "1990-11-02", "1984-03-17", "n/a"];
+        let whole = profile(&e, "dob", &values);
+        let mut scratch = e.scratch();
+        let mut a = ColumnProfiler::new(&e, "dob");
+        let mut b = ColumnProfiler::new(&e, "dob");
+        for v in &values[..2] {
+            a.add(&mut scratch, v.as_bytes());
+        }
+        for v in &values[2..] {
+            b.add(&mut scratch, v.as_bytes());
+        }
+        a.merge(b);
+        assert_eq!(a.verdicts(), whole);
     }
 
     #[test]

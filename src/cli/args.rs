@@ -320,12 +320,12 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
 /// How databases are scanned.
 #[derive(Debug, Default, Args)]
 pub struct DbArgs {
-    /// Rows sampled per table, at random (not the first rows); smaller tables are read whole
-    /// [default: 10000].
+    /// Rows sampled per table and per Parquet file, at random (not the first rows; in Parquet
+    /// spread over every row group); smaller ones are read whole [default: 10000].
     #[arg(long, value_name = "N")]
     pub sample_rows: Option<u64>,
 
-    /// Read every row of every table instead of a sample.
+    /// Read every row of every table and Parquet file instead of a sample.
     #[arg(long)]
     pub full: bool,
 

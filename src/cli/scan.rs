@@ -510,6 +510,56 @@ pub fn execute(args: ScanArgs, config: ScanConfig, write_report: bool) -> Result
             }
             update_progress(&outcome);
         }
+        Event::Parquet(pq) => {
+            if let Some(r) = &mut recorder
+                && store_error.is_none()
+                && let Err(e) = r.parquet(&pq)
+            {
+                store_error = Some(e);
+            }
+            let s = &mut outcome.summary;
+            s.rows_read += pq.rows_read;
+            let prefix = format!("{}#", pq.path);
+            let done: Vec<String> = open_assets
+                .keys()
+                .filter(|k| k.starts_with(&prefix))
+                .cloned()
+                .collect();
+            for k in done {
+                if let Some(asset) = open_assets.remove(&k) {
+                    s.assets_with_findings += 1;
+                    outcome.assets.push(asset);
+                }
+            }
+            for f in &pq.files {
+                s.bytes_scanned += f.bytes;
+                match (&f.error, f.error_kind) {
+                    (None, _) => s.files_scanned += 1,
+                    (Some(reason), Some("encrypted")) => {
+                        s.files_skipped += 1;
+                        outcome.skipped.push(piimap::finding::Skipped {
+                            path: f.path.clone(),
+                            inner: None,
+                            reason: reason.clone(),
+                        });
+                    }
+                    (Some(reason), kind) => {
+                        let err = piimap::finding::ScanError {
+                            path: f.path.clone(),
+                            reason: format!("Parquet: {reason}"),
+                            kind: kind.unwrap_or("decode").into(),
+                        };
+                        s.errors += 1;
+                        note(format!("{}: {}", err.path, err.reason));
+                        outcome.errors.push(err);
+                    }
+                }
+            }
+            for d in &pq.drift {
+                note(format!("{}: schema drift: {d}", pq.path));
+            }
+            update_progress(&outcome);
+        }
         Event::Error(err) => {
             if let Some(r) = &mut recorder {
                 r.walk_error();

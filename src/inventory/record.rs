@@ -4,10 +4,12 @@ use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 use super::{AssetRecord, AssetStatus, DataAge, Evidence, ScanTotals, Store};
+use crate::classification::column::ColumnVerdict;
 use crate::error::Result;
 use crate::finding::{Finding, Skipped};
 use crate::scan::FileReport;
 use crate::source::db::TableScan;
+use crate::source::parquet::ParquetScan;
 
 /// Masked examples kept per asset and detector.
 const EXAMPLES: usize = 3;
@@ -218,21 +220,7 @@ impl<'s> Recorder<'s> {
         self.store
             .record(self.scan, &self.now, &self.detector_set, &table)?;
         for c in &t.columns {
-            let evidence = c
-                .verdicts
-                .iter()
-                .map(|v| Evidence {
-                    detector: v.detector.clone(),
-                    category: v.category.clone(),
-                    hits: v.hits,
-                    distinct_hits: v.distinct_hits,
-                    sample_size: Some(v.sampled),
-                    best_confidence: v.column_confidence,
-                    examples: v.examples.clone(),
-                    first_seen: String::new(),
-                    last_seen: String::new(),
-                })
-                .collect();
+            let evidence = column_evidence(&c.verdicts);
             let (status, reason) = if !c.scanned {
                 (
                     AssetStatus::Skipped,
@@ -253,6 +241,102 @@ impl<'s> Recorder<'s> {
                 rows_total: t.rows_total,
                 rows_sampled: Some(c.non_null + c.nulls),
                 evidence,
+                ages: Vec::new(),
+            };
+            self.store
+                .record(self.scan, &self.now, &self.detector_set, &record)?;
+        }
+        self.maybe_flush()
+    }
+
+    /// Records a scanned Parquet file (`parquet_file`) or dataset (`dataset`, with its files
+    /// as `parquet_file` children), and its columns (`parquet_column`, `path#field.path`)
+    /// with their evidence. Data ages (`partition:<key>`, `column:<path>`) go on the file or
+    /// dataset; columns take them through their parent.
+    pub fn parquet(&mut self, p: &ParquetScan) -> Result<()> {
+        let failed = p.failed_files().count() as u64;
+        self.totals.errors += failed;
+        self.totals.read += p.files.len() as u64 - failed;
+        let status = |error: bool| {
+            if error {
+                AssetStatus::Error
+            } else if p.sampled {
+                AssetStatus::Sampled
+            } else {
+                AssetStatus::Scanned
+            }
+        };
+        let reason = p.error.clone().or_else(|| {
+            (!p.drift.is_empty()).then(|| format!("schema drift: {}", p.drift.join("; ")))
+        });
+        let container = AssetRecord {
+            source: "parquet".into(),
+            locator: p.path.clone(),
+            kind: if p.dataset { "dataset" } else { "parquet_file" }.into(),
+            parent: None,
+            status: status(p.error.is_some()),
+            reason,
+            stamp: None,
+            bytes_scanned: p.files.iter().map(|f| f.bytes).sum(),
+            rows_total: Some(p.rows_total),
+            rows_sampled: Some(p.rows_read),
+            evidence: Vec::new(),
+            ages: p
+                .ages
+                .iter()
+                .map(|a| DataAge {
+                    basis: a.basis.clone(),
+                    oldest: a.oldest.clone(),
+                    newest: a.newest.clone(),
+                    records: Some(a.records),
+                    histogram: a.histogram.clone(),
+                })
+                .collect(),
+        };
+        self.store
+            .record(self.scan, &self.now, &self.detector_set, &container)?;
+        if p.dataset {
+            for f in &p.files {
+                let record = AssetRecord {
+                    source: "parquet".into(),
+                    locator: f.path.clone(),
+                    kind: "parquet_file".into(),
+                    parent: Some(p.path.clone()),
+                    status: status(f.error.is_some()),
+                    reason: f.error.clone(),
+                    stamp: None,
+                    bytes_scanned: f.bytes,
+                    rows_total: Some(f.rows),
+                    rows_sampled: Some(f.rows_read),
+                    evidence: Vec::new(),
+                    ages: Vec::new(),
+                };
+                self.store
+                    .record(self.scan, &self.now, &self.detector_set, &record)?;
+            }
+        }
+        for c in &p.columns {
+            let c = &c.scan;
+            let (status, reason) = if c.scanned {
+                (status(p.error.is_some()), None)
+            } else {
+                (
+                    AssetStatus::Skipped,
+                    Some(format!("type {} is not scanned", c.data_type)),
+                )
+            };
+            let record = AssetRecord {
+                source: "parquet".into(),
+                locator: format!("{}#{}", p.path, c.name),
+                kind: "parquet_column".into(),
+                parent: Some(p.path.clone()),
+                status,
+                reason,
+                stamp: None,
+                bytes_scanned: 0,
+                rows_total: Some(p.rows_total),
+                rows_sampled: Some(c.non_null + c.nulls),
+                evidence: column_evidence(&c.verdicts),
                 ages: Vec::new(),
             };
             self.store
@@ -296,4 +380,22 @@ impl<'s> Recorder<'s> {
         self.store.finish_scan(self.scan, finished_at, totals)?;
         Ok(totals)
     }
+}
+
+/// The evidence of a column's verdicts (its confidence is the column confidence).
+fn column_evidence(verdicts: &[ColumnVerdict]) -> Vec<Evidence> {
+    verdicts
+        .iter()
+        .map(|v| Evidence {
+            detector: v.detector.clone(),
+            category: v.category.clone(),
+            hits: v.hits,
+            distinct_hits: v.distinct_hits,
+            sample_size: Some(v.sampled),
+            best_confidence: v.column_confidence,
+            examples: v.examples.clone(),
+            first_seen: String::new(),
+            last_seen: String::new(),
+        })
+        .collect()
 }

@@ -93,12 +93,18 @@ impl Writer for Sarif<'_> {
                 other => {
                     // A database column: no file, a logical location.
                     let column = f.column.as_ref();
+                    let mut location = json!({"logicalLocations": [{"fullyQualifiedName": other.asset(), "kind": "column"}]});
+                    if let Location::Parquet(p) = other {
+                        // A Parquet column is in a file: the file is the artifact.
+                        location["physicalLocation"] =
+                            json!({"artifactLocation": {"uri": path_to_uri(&p.path)}});
+                    }
                     let result = json!({
                         "ruleId": f.detector,
                         "ruleIndex": rule_index,
                         "level": level(f.confidence),
                         "message": {"text": format!("{} found in column {} ({} of {} values)", f.detector, other.asset(), column.map_or(0, |c| c.hits), column.map_or(0, |c| c.sampled))},
-                        "locations": [{"logicalLocations": [{"fullyQualifiedName": other.asset(), "kind": "column"}]}],
+                        "locations": [location],
                         "properties": {"confidence": f.confidence, "category": f.category, "source": other.source(), "column": column},
                     });
                     self.out.write_all(if self.first {

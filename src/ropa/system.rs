@@ -122,16 +122,13 @@ impl System {
             return false;
         }
         match self.kind {
-            SystemKind::Files | SystemKind::Parquet => {
-                let path = locator.trim_start_matches("./");
-                if self.matcher.is_match(path) {
-                    return true;
-                }
-                if self.anchored {
-                    return false;
-                }
-                path.match_indices('/')
-                    .any(|(i, _)| self.matcher.is_match(&path[i + 1..]))
+            SystemKind::Files => self.covers_path(locator.trim_start_matches("./")),
+            SystemKind::Parquet => {
+                // A column (`path#field`) is covered when its file or dataset is; a dataset
+                // root directory when the glob covers what is inside it (`lake/events/**`).
+                let path = locator.split_once('#').map_or(locator, |(p, _)| p);
+                let path = path.trim_start_matches("./");
+                self.covers_path(path) || self.covers_path(&format!("{path}/*"))
             }
             SystemKind::Postgres | SystemKind::Mysql => {
                 let mut parts: Vec<&str> = locator.split('.').collect();
@@ -141,6 +138,19 @@ impl System {
                 parts.len() >= 3 && self.matcher.is_match(parts[..3].join("/"))
             }
         }
+    }
+}
+
+impl System {
+    fn covers_path(&self, path: &str) -> bool {
+        if self.matcher.is_match(path) {
+            return true;
+        }
+        if self.anchored {
+            return false;
+        }
+        path.match_indices('/')
+            .any(|(i, _)| self.matcher.is_match(&path[i + 1..]))
     }
 }
 
@@ -170,6 +180,22 @@ mod tests {
         let star = sys("files", "hr/*.csv");
         assert!(star.covers("file", "x/hr/a.csv"));
         assert!(!star.covers("file", "x/hr/sub/a.csv"), "* does not cross /");
+    }
+
+    #[test]
+    fn parquet_globs_cover_files_datasets_and_their_columns() {
+        let s = sys("parquet", "lake/events/**");
+        assert!(s.covers("parquet", "lake/events/dt=2019-03-01/p.parquet"));
+        assert!(s.covers("parquet", "lake/events"), "the dataset root");
+        assert!(
+            s.covers("parquet", "x/lake/events#user.email"),
+            "a dataset column"
+        );
+        assert!(s.covers("parquet", "lake/events/a.parquet#email"));
+        assert!(!s.covers("parquet", "lake/eventsx#email"));
+        assert!(!s.covers("file", "lake/events/a.parquet"));
+        let f = sys("parquet", "lake/*.parquet");
+        assert!(f.covers("parquet", "lake/a.parquet#customer.email"));
     }
 
     #[test]

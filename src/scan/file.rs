@@ -37,6 +37,24 @@ pub struct FileReport {
     pub unchanged: bool,
 }
 
+impl FileReport {
+    /// The report of a file not read yet.
+    pub fn empty(path: String) -> FileReport {
+        FileReport {
+            path,
+            bytes: 0,
+            encoding: None,
+            compressed: false,
+            findings: 0,
+            skipped: None,
+            notes: Vec::new(),
+            error: None,
+            stamp: None,
+            unchanged: false,
+        }
+    }
+}
+
 /// The location of a hit in a segment at `at`.
 pub fn location(
     path: &str,
@@ -166,6 +184,35 @@ impl Sink for FileSink<'_, '_> {
     }
 }
 
+/// Opens the file at `path` for scanning; on failure, the report that says why.
+pub fn open(path: &Path) -> Result<std::fs::File, Box<FileReport>> {
+    std::fs::File::open(path).map_err(|e| {
+        let display = path.display().to_string();
+        Box::new(FileReport {
+            error: Some(ScanError {
+                path: display.clone(),
+                reason: format!("cannot open: {e}"),
+                kind: io_kind(&e).to_string(),
+            }),
+            ..FileReport::empty(display)
+        })
+    })
+}
+
+/// Whether an open file is Parquet: its magic bytes (`PAR1`), or a `.parquet` name (so that
+/// a truncated or corrupt one is reported as such rather than as binary). Costs one read of
+/// four bytes.
+pub fn is_parquet(file: &std::fs::File, path: &Path) -> bool {
+    use std::os::unix::fs::FileExt;
+    let mut head = [0u8; 4];
+    let magic = file.read_at(&mut head, 0).is_ok_and(|n| n == 4)
+        && crate::source::parquet::is_parquet(&head);
+    magic
+        || path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("parquet"))
+}
+
 /// Scans the file at `path`, handing findings to `emit` in batches (in file order) as they
 /// are made. Never fails: problems are recorded in the report.
 pub fn scan_file(
@@ -176,32 +223,24 @@ pub fn scan_file(
     fingerprints: bool,
     emit: &mut dyn FnMut(Vec<Finding>),
 ) -> FileReport {
+    match open(path) {
+        Ok(file) => scan_opened(scanner, file, path, limits, show_values, fingerprints, emit),
+        Err(report) => *report,
+    }
+}
+
+/// [`scan_file`] for a file already open.
+pub fn scan_opened(
+    scanner: &mut StreamScanner<'_>,
+    file: std::fs::File,
+    path: &Path,
+    limits: &Limits,
+    show_values: bool,
+    fingerprints: bool,
+    emit: &mut dyn FnMut(Vec<Finding>),
+) -> FileReport {
     let display = path.display().to_string();
-    let report = FileReport {
-        path: display.clone(),
-        bytes: 0,
-        encoding: None,
-        compressed: false,
-        findings: 0,
-        skipped: None,
-        notes: Vec::new(),
-        error: None,
-        stamp: None,
-        unchanged: false,
-    };
-    let file = match std::fs::File::open(path) {
-        Ok(f) => f,
-        Err(e) => {
-            return FileReport {
-                error: Some(ScanError {
-                    path: display.clone(),
-                    reason: format!("cannot open: {e}"),
-                    kind: io_kind(&e).to_string(),
-                }),
-                ..report
-            };
-        }
-    };
+    let report = FileReport::empty(display.clone());
     let mut sink = FileSink {
         scanner,
         path: &display,

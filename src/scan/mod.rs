@@ -6,18 +6,22 @@ pub mod file;
 pub mod stream;
 pub mod table;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 
 pub use file::FileReport;
 
+use crate::classification::column::ColumnVerdict;
 use crate::detection::Engine;
 use crate::error::Result;
-use crate::finding::{ColumnEvidence, ColumnLocation, Finding, Location, ScanError, Skipped};
+use crate::finding::{
+    ColumnEvidence, ColumnLocation, Finding, Location, ParquetLocation, ScanError, Skipped,
+};
 use crate::source::db::{self, DbKind, DbOptions, DbTarget, TableScan};
 use crate::source::extract::Limits;
+use crate::source::parquet::{self, ParquetOptions, ParquetScan};
 use crate::source::walk::{self, Entry, WalkOptions};
 use crate::source::{Stamp, content_hash};
 
@@ -84,6 +88,9 @@ pub enum Event {
     /// A database table or view was scanned (or failed); its column findings were sent before
     /// as [`Event::Findings`].
     Table(Box<TableScan>),
+    /// A Parquet file or partitioned dataset was scanned (or failed); its column findings
+    /// were sent before as [`Event::Findings`].
+    Parquet(Box<ParquetScan>),
 }
 
 /// Scans `targets` (files or directories, all of which must exist) and the databases of
@@ -101,6 +108,10 @@ pub fn run(
     // Small on purpose: a batch holds up to `file::BATCH` findings, and when the writer is the
     // bottleneck the scanners should wait rather than queue memory.
     let (tx, rx) = crossbeam_channel::bounded::<Event>(CHANNEL_EVENTS);
+    // Files of partitioned Parquet datasets, by dataset root: scanned after the walk.
+    let datasets: std::sync::Mutex<BTreeMap<String, Vec<(PathBuf, String)>>> =
+        std::sync::Mutex::default();
+    let datasets = &datasets;
     std::thread::scope(|s| {
         let db_tx = tx.clone();
         let databases = s.spawn(move || {
@@ -125,11 +136,28 @@ pub fn run(
                 }
             }
         });
+        let parquet_options = ParquetOptions {
+            sample_rows: (!options.db.full).then_some(options.db.sample_rows),
+            ..ParquetOptions::default()
+        };
         let walker = s.spawn(move || {
             if targets.is_empty() {
                 return Ok(());
             }
-            walk::walk(targets, &options.walk, || {
+            let parquet_tx = tx.clone();
+            let emit_parquet = move |scan: ParquetScan| {
+                let findings = parquet_findings(&scan, engine.options().min_confidence);
+                if !findings.is_empty() {
+                    let _ = parquet_tx.send(Event::Findings(findings));
+                }
+                let bytes: u64 = scan.files.iter().map(|f| f.bytes).sum();
+                options
+                    .progress
+                    .fetch_add(bytes, std::sync::atomic::Ordering::Relaxed);
+                let _ = parquet_tx.send(Event::Parquet(Box::new(scan)));
+            };
+            let emit_parquet = &emit_parquet;
+            let walked = walk::walk(targets, &options.walk, || {
                 let tx = tx.clone();
                 let mut scanner = stream::StreamScanner::new(engine, options.chunk_size)
                     .with_progress(Arc::clone(&options.progress));
@@ -142,11 +170,37 @@ pub fn run(
                                 let _ = tx.send(Event::File(report));
                                 return;
                             }
+                            let opened = match file::open(&path) {
+                                Ok(f) => f,
+                                Err(mut report) => {
+                                    report.stamp = stamp;
+                                    let _ = tx.send(Event::File(*report));
+                                    return;
+                                }
+                            };
+                            if file::is_parquet(&opened, &path) {
+                                drop(opened);
+                                let display = path.display().to_string();
+                                match parquet::dataset_of(&display) {
+                                    Some((root, partition)) => {
+                                        if let Ok(mut d) = datasets.lock() {
+                                            d.entry(root).or_default().push((path, partition));
+                                        }
+                                    }
+                                    None => emit_parquet(parquet::scan_file(
+                                        engine,
+                                        &path,
+                                        &parquet_options,
+                                    )),
+                                }
+                                return;
+                            }
                             let mut emit = |batch| {
                                 let _ = tx.send(Event::Findings(batch));
                             };
-                            let mut report = file::scan_file(
+                            let mut report = file::scan_opened(
                                 &mut scanner,
+                                opened,
                                 &path,
                                 &options.limits,
                                 options.show_values,
@@ -161,7 +215,18 @@ pub fn run(
                     };
                     let _ = tx.send(event);
                 }
-            })
+            });
+            let datasets = std::mem::take(&mut *datasets.lock().unwrap_or_else(|p| p.into_inner()));
+            for (root, mut files) in datasets {
+                files.sort();
+                emit_parquet(parquet::scan_dataset(
+                    engine,
+                    &root,
+                    &files,
+                    &parquet_options,
+                ));
+            }
+            walked
         });
         for event in rx {
             sink(event);
@@ -214,49 +279,101 @@ fn unchanged(path: &Path, stamp: Option<&Stamp>, options: &ScanOptions) -> Optio
     })
 }
 
+/// Rows behind column verdicts.
+#[derive(Debug, Clone, Copy)]
+struct Rows {
+    read: u64,
+    total: Option<u64>,
+    sampled: bool,
+}
+
+/// The finding about one column for one detector's verdict: confidence is the column
+/// confidence, `masked` the first example, the evidence the verdict and the rows read.
+fn column_finding(v: &ColumnVerdict, location: Location, rows: Rows) -> Finding {
+    Finding {
+        detector: v.detector.clone(),
+        category: v.category.clone(),
+        confidence: v.column_confidence,
+        location,
+        masked: v.examples.first().cloned().unwrap_or_default(),
+        value: None,
+        test_value: false,
+        pattern: "column".into(),
+        context: v.name_context,
+        column: Some(ColumnEvidence {
+            hits: v.hits,
+            distinct_hits: v.distinct_hits,
+            sampled: v.sampled,
+            ratio: v.ratio,
+            best_confidence: v.best_confidence,
+            classified: v.classified,
+            name_context: v.name_context,
+            examples: v.examples.clone(),
+            rows_read: rows.read,
+            rows_total: rows.total,
+            sampled_rows: rows.sampled,
+        }),
+        fingerprint: 0,
+    }
+}
+
 /// The findings of a scanned table: one per column and detector whose column confidence
 /// reaches `min_confidence`.
 pub fn column_findings(table: &TableScan, min_confidence: f32) -> Vec<Finding> {
+    let rows = Rows {
+        read: table.rows_read,
+        total: table.rows_total,
+        sampled: table.sampled,
+    };
     let mut out = Vec::new();
     for column in &table.columns {
-        for v in &column.verdicts {
-            if v.column_confidence < min_confidence {
-                continue;
-            }
+        for v in column
+            .verdicts
+            .iter()
+            .filter(|v| v.column_confidence >= min_confidence)
+        {
             let location = ColumnLocation {
                 database: table.database.clone(),
                 schema: table.schema.clone(),
                 table: table.table.clone(),
                 column: column.name.clone(),
             };
-            out.push(Finding {
-                detector: v.detector.clone(),
-                category: v.category.clone(),
-                confidence: v.column_confidence,
-                location: match table.kind {
-                    DbKind::Postgres => Location::Postgres(location),
-                    DbKind::Mysql => Location::Mysql(location),
-                },
-                masked: v.examples.first().cloned().unwrap_or_default(),
-                value: None,
-                test_value: false,
-                pattern: "column".into(),
-                context: v.name_context,
-                column: Some(ColumnEvidence {
-                    hits: v.hits,
-                    distinct_hits: v.distinct_hits,
-                    sampled: v.sampled,
-                    ratio: v.ratio,
-                    best_confidence: v.best_confidence,
-                    classified: v.classified,
-                    name_context: v.name_context,
-                    examples: v.examples.clone(),
-                    rows_read: table.rows_read,
-                    rows_total: table.rows_total,
-                    sampled_rows: table.sampled,
-                }),
-                fingerprint: 0,
-            });
+            let location = match table.kind {
+                DbKind::Postgres => Location::Postgres(location),
+                DbKind::Mysql => Location::Mysql(location),
+            };
+            out.push(column_finding(v, location, rows));
+        }
+    }
+    out
+}
+
+/// The findings of a scanned Parquet file or dataset, as [`column_findings`]: located at the
+/// first value with a hit (file, partition, row group, row).
+pub fn parquet_findings(scan: &ParquetScan, min_confidence: f32) -> Vec<Finding> {
+    let rows = Rows {
+        read: scan.rows_read,
+        total: Some(scan.rows_total),
+        sampled: scan.sampled,
+    };
+    let mut out = Vec::new();
+    for column in &scan.columns {
+        for v in column
+            .scan
+            .verdicts
+            .iter()
+            .filter(|v| v.column_confidence >= min_confidence)
+        {
+            let first = column.first_hits.get(&v.detector);
+            let location = ParquetLocation {
+                path: first.map_or_else(|| scan.path.clone(), |h| h.path.clone()),
+                column: column.scan.name.clone(),
+                row_group: first.map(|h| h.row_group),
+                row: first.map(|h| h.row),
+                dataset: scan.dataset.then(|| scan.path.clone()),
+                partition: first.and_then(|h| h.partition.clone()),
+            };
+            out.push(column_finding(v, Location::Parquet(location), rows));
         }
     }
     out

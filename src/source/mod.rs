@@ -3,6 +3,7 @@
 
 pub mod db;
 pub mod extract;
+pub mod parquet;
 pub mod text;
 pub mod walk;
 

@@ -130,6 +130,9 @@ pub enum Kind {
     Rtf,
     /// OLE2 compound file: legacy Office, or password-protected OOXML.
     Ole2,
+    /// Apache Parquet (`PAR1`): scanned column by column by [`crate::source::parquet`] when
+    /// on disk; skipped inside archives and compressed streams (it needs random access).
+    Parquet,
     /// Anything else: read as text (or skipped as binary by [`text`]).
     Text,
 }
@@ -159,6 +162,9 @@ pub fn detect(head: &[u8], name: &str) -> Kind {
     }
     if head.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
         return Kind::Ole2;
+    }
+    if crate::source::parquet::is_parquet(head) {
+        return Kind::Parquet;
     }
     let lower = name.to_ascii_lowercase();
     let ext = lower.rsplit_once('.').map_or("", |(_, e)| e);
@@ -379,6 +385,13 @@ impl Cx<'_> {
                 );
                 Ok(())
             }
+            Kind::Parquet => {
+                self.sink.skip(
+                    at,
+                    "Parquet file inside an archive or compressed stream: not scanned (extract it to scan it)".into(),
+                );
+                Ok(())
+            }
             Kind::Zip | Kind::Pdf | Kind::Mail | Kind::Html | Kind::Rtf => {
                 let cap = self.budget.limits().max_member;
                 let bytes = match limits::read_capped(&mut reader, cap) {
@@ -539,6 +552,7 @@ mod tests {
         );
         assert_eq!(detect(b"\x1f\x8b\x08", "x"), Kind::Gzip);
         assert_eq!(detect(b"{\\rtf1\\ansi", "x"), Kind::Rtf);
+        assert_eq!(detect(b"PAR1\x15\x04", "part-0000"), Kind::Parquet);
         assert_eq!(detect(b"hello", "a.EML"), Kind::Mail);
         assert_eq!(detect(b"<!DOCTYPE html><p>", "page"), Kind::Html);
         assert_eq!(
