@@ -277,11 +277,19 @@ fn an_unreachable_database_does_not_stop_the_file_scan() {
 fn audit_of_share_and_databases_reports_the_planted_gaps() {
     let dir = tempfile::tempdir().expect("tempdir");
     copy_dir(&root().join("examples/share"), &dir.path().join("share"));
+    // The event lake: a Hive-partitioned Parquet dataset, one partition older than a year.
+    for (dt, n) in [("2019-03-01", 150), ("2026-10-01", 150)] {
+        write_events(
+            &dir.path()
+                .join(format!("lake/events/dt={dt}/part-0.parquet")),
+            n,
+        );
+    }
     let out = cargo_bin_cmd!("piimap")
         .current_dir(dir.path())
         .args(["audit", "--ropa"])
         .arg(root().join("examples/ropa-full.yaml"))
-        .args(["share", &postgres_url(), &mysql_url()])
+        .args(["share", "lake", &postgres_url(), &mysql_url()])
         .args(["-f", "json", "--as-of", "2026-11-29", "-q"])
         .output()
         .expect("run");
@@ -310,13 +318,14 @@ fn audit_of_share_and_databases_reports_the_planted_gaps() {
     let mut want: Vec<String> = [
         "declared_not_found invoicing files: share/finance/** user.financial.credit_card",
         "declared_not_found webshop mysql: shop.*.customers; mysql: shop.*.customer_emails; mysql: shop.*.orders; mysql: shop.*.order_events user.financial.bank_account",
-        "not_scanned analytics parquet: lake/events/** -",
-        "retention_breach crm postgres: crm.public.customers user.demographic.date_of_birth",
+        "retention_breach analytics parquet: lake/events/** -",
+        "undeclared_category analytics lake/events#user_email user.contact.email",
+        "retention_breach crm postgres: crm.public.customers -",
         "retention_breach it-logs files: share/it/** -",
         "retention_breach payroll files: share/hr/** user.financial.bank_account",
         "retention_breach security-audit postgres: crm.audit.* -",
         "retention_breach support postgres: crm.public.tickets -",
-        "retention_breach webshop mysql: shop.*.customers user.demographic.date_of_birth",
+        "retention_breach webshop mysql: shop.*.customers -",
         "retention_breach webshop mysql: shop.*.order_events user.contact.email",
         "retention_breach webshop mysql: shop.*.orders user.financial.credit_card",
         "undeclared_category crm crm.public.customers.iban user.financial.bank_account",
@@ -359,6 +368,45 @@ fn audit_of_share_and_databases_reports_the_planted_gaps() {
     let records = audit["evidence"]["records"].as_u64().expect("records");
     assert!((850_000..=950_000).contains(&records), "{records}");
     assert_eq!(audit["evidence"]["oldest"], "2018-01-01");
+}
+
+/// Writes `rows` events (client IP, user e-mail) to a Parquet file.
+fn write_events(path: &Path, rows: usize) {
+    use parquet::data_type::{ByteArray, ByteArrayType};
+    use parquet::file::properties::WriterProperties;
+    use parquet::file::writer::SerializedFileWriter;
+    use parquet::schema::parser::parse_message_type;
+    use std::sync::Arc;
+
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    let schema = parse_message_type(
+        "message events { required binary client_ip (UTF8); required binary user_email (UTF8); }",
+    )
+    .expect("schema");
+    let mut w = SerializedFileWriter::new(
+        std::fs::File::create(path).expect("create"),
+        Arc::new(schema),
+        Arc::new(WriterProperties::builder().build()),
+    )
+    .expect("writer");
+    let ips: Vec<ByteArray> = (0..rows)
+        .map(|i| {
+            ByteArray::from(format!("81.{}.{}.{}", i % 200 + 1, i % 7 + 1, i % 250 + 2).as_str())
+        })
+        .collect();
+    let emails: Vec<ByteArray> = (0..rows)
+        .map(|i| ByteArray::from(format!("visitor{i}@gmail.com").as_str()))
+        .collect();
+    let mut rg = w.next_row_group().expect("row group");
+    for values in [&ips, &emails] {
+        let mut col = rg.next_column().expect("column").expect("present");
+        col.typed::<ByteArrayType>()
+            .write_batch(values, None, None)
+            .expect("write");
+        col.close().expect("close column");
+    }
+    rg.close().expect("close row group");
+    w.close().expect("close file");
 }
 
 fn copy_dir(from: &Path, to: &Path) {

@@ -539,16 +539,33 @@ fn retention_gaps(
                 .then(x.1.inner.locator.cmp(&y.1.inner.locator))
         });
         let oldest = breaching[0].0;
-        let sensitivity = breaching
+        // What the breaching data holds: the breaching assets' evidence, and for a table or
+        // dataset every covered column of it.
+        let breaching_parents: BTreeSet<&str> = breaching
             .iter()
-            .flat_map(|(_, a, _)| a.evidence.iter())
+            .filter_map(|(_, a, _)| a.inner.parent.as_deref())
+            .collect();
+        let evidence: Vec<&crate::inventory::Evidence> = view
+            .iter()
+            .filter(|a| {
+                system.covers(&a.inner.source, &a.inner.locator)
+                    && (a
+                        .inner
+                        .parent
+                        .as_deref()
+                        .is_some_and(|p| breaching_parents.contains(p))
+                        || breaching
+                            .iter()
+                            .any(|(_, b, _)| b.inner.locator == a.inner.locator))
+            })
+            .flat_map(|a| a.evidence.iter().copied())
+            .collect();
+        let sensitivity = evidence
+            .iter()
             .map(|e| taxonomy.sensitivity(&e.category))
             .max()
             .unwrap_or(Sensitivity::Low);
-        let mut categories: BTreeSet<&str> = BTreeSet::new();
-        for (_, a, _) in &breaching {
-            categories.extend(a.evidence.iter().map(|e| e.category.as_str()));
-        }
+        let categories: BTreeSet<&str> = evidence.iter().map(|e| e.category.as_str()).collect();
         let records: Option<u64> = breaching.iter().map(|b| b.2).sum();
         let exceeded = (cutoff - oldest).get_days() as i64;
         let n = breaching.len();
