@@ -5,6 +5,7 @@ use std::path::Path;
 use regex_syntax::hir::Hir;
 
 use super::analyze;
+use super::lists;
 use super::mask::MaskStyle;
 use super::spec::{DetectorFile, DetectorSpec};
 use super::validate::{self, ValidatorFn};
@@ -55,7 +56,7 @@ pub struct Detector {
 pub struct Pattern {
     /// Pattern name.
     pub name: String,
-    /// Source text of the regex.
+    /// Source text of the regex, as written (before word lists are expanded).
     pub regex: String,
     /// Parsed form.
     pub hir: Hir,
@@ -104,7 +105,7 @@ impl Catalog {
             let patterns: Vec<_> = d
                 .patterns
                 .iter()
-                .map(|p| (&p.name, &p.regex, p.confidence, p.require_context))
+                .map(|p| (&p.name, p.hir.to_string(), p.confidence, p.require_context))
                 .collect();
             let text = format!(
                 "{}|{}|{}|{:?}|{:?}|{:?}|{}|{:?}|{:?}\n",
@@ -279,15 +280,16 @@ fn check(origin: &str, spec: DetectorSpec) -> Result<Detector, DetectorError> {
             ),
         )
     })?;
-    let keywords = lower_words(&spec.keywords).map_err(|m| err("keywords", m))?;
+    let keywords = expanded_words(&spec.keywords).map_err(|m| err("keywords", m))?;
     if spec.keyword_window > MAX_WINDOW {
         return Err(err("keyword_window", format!("at most {MAX_WINDOW} bytes")));
     }
     if spec.context.window > MAX_WINDOW {
         return Err(err("context.window", format!("at most {MAX_WINDOW} bytes")));
     }
-    let words = lower_words(&spec.context.words).map_err(|m| err("context.words", m))?;
-    let negative = lower_words(&spec.context.negative).map_err(|m| err("context.negative", m))?;
+    let words = expanded_words(&spec.context.words).map_err(|m| err("context.words", m))?;
+    let negative =
+        expanded_words(&spec.context.negative).map_err(|m| err("context.negative", m))?;
     if spec.context.required && words.is_empty() {
         return Err(err(
             "context.required",
@@ -303,7 +305,8 @@ fn check(origin: &str, spec: DetectorSpec) -> Result<Detector, DetectorError> {
     let mut patterns = Vec::with_capacity(spec.patterns.len());
     for (i, p) in spec.patterns.into_iter().enumerate() {
         let field = |f: &str| format!("pattern[{i}].{f}");
-        let hir = analyze::parse(&p.regex).map_err(|m| err(&field("regex"), m))?;
+        let regex = lists::expand_regex(&p.regex).map_err(|m| err(&field("regex"), m))?;
+        let hir = analyze::parse(&regex).map_err(|m| err(&field("regex"), m))?;
         let props = hir.properties();
         let max_len = match props.maximum_len() {
             Some(n) if n <= MAX_PATTERN_LEN => n,
@@ -379,8 +382,9 @@ fn check_unit(x: f32) -> Result<(), String> {
     }
 }
 
-fn lower_words(words: &[String]) -> Result<Vec<String>, String> {
-    words
+/// Expands `@list` entries ([`lists::expand_words`]) and lower-cases every word.
+fn expanded_words(words: &[String]) -> Result<Vec<String>, String> {
+    lists::expand_words(words)?
         .iter()
         .map(|w| {
             if w.trim().is_empty() {

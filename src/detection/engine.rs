@@ -299,6 +299,7 @@ impl Engine {
         Ok(Engine {
             ctx: Ctx {
                 today: options.today,
+                context: false,
             },
             detectors,
             contexts,
@@ -622,7 +623,13 @@ impl Engine {
             context::Verdict::Absent => false,
         };
         let verdict = match &d.validator {
-            Some((_, f)) => f(&hay[start..end], &self.ctx),
+            Some((_, f)) => f(
+                &hay[start..end],
+                &Ctx {
+                    context: supported,
+                    ..self.ctx
+                },
+            ),
             None => Verdict::Valid,
         };
         if verdict == Verdict::Invalid {
