@@ -90,7 +90,12 @@ fn is_initial(token: &[u8]) -> bool {
 /// Validator `person_name`.
 pub fn person_name(value: &[u8], ctx: &Ctx) -> Verdict {
     let s = sets();
-    let reversed = value.contains(&b',');
+    // `Doe, Jane` is family name first; cells (`Jane,Doe`, `Doe;Jane`) may be in either order.
+    let reversed = value.windows(2).any(|w| w == b", ");
+    let cells = !reversed
+        && value
+            .iter()
+            .any(|b| matches!(b, b',' | b';' | b'\t' | b'|'));
     // Up to 6 name words are judged; more is not a name.
     let mut words = [Word::default(); 6];
     let mut n = 0;
@@ -115,10 +120,14 @@ pub fn person_name(value: &[u8], ctx: &Ctx) -> Verdict {
         let unknown = words.iter().filter(|w| !w.known()).count();
         return super::valid_if(unknown < words.len() && unknown <= 1);
     }
-    let (given, family) = if reversed { (tail, head) } else { (head, tail) };
+    let in_order = |given: Word, family: Word| given.first && family.last;
+    let ordered = if reversed {
+        in_order(tail, head)
+    } else {
+        in_order(head, tail) || (cells && in_order(tail, head))
+    };
     let ok = words.len() >= 2
-        && given.first
-        && family.last
+        && ordered
         && words[1..words.len() - 1].iter().all(|w| w.known())
         && !words.iter().all(|w| w.common);
     super::valid_if(ok)
@@ -153,6 +162,8 @@ mod tests {
             "Piotr Kowalski",
             "Aisha Khan",
             "Priya Patel",
+            "Giulia,Rossi",
+            "Rossi;Giulia",
         ] {
             assert!(check(v, false), "{v}");
         }
