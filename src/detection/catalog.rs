@@ -382,9 +382,17 @@ fn check_unit(x: f32) -> Result<(), String> {
     }
 }
 
-/// Expands `@list` entries ([`lists::expand_words`]) and lower-cases every word.
+/// Expands `@list` entries ([`lists::expand_words`]) and lower-cases every word. A word of
+/// several words (`ni number`) also matches as a key or column name (`ni_number`).
 fn expanded_words(words: &[String]) -> Result<Vec<String>, String> {
-    lists::expand_words(words)?
+    let mut words = lists::expand_words(words)?;
+    let joined: Vec<String> = words
+        .iter()
+        .filter(|w| w.contains(' '))
+        .map(|w| w.replace(' ', "_"))
+        .collect();
+    words.extend(joined);
+    words
         .iter()
         .map(|w| {
             if w.trim().is_empty() {

@@ -5,11 +5,14 @@
 //! `name_words` (names that are also common words: May, Will, Rose, Mark), `name_particles`
 //! (van, de, bin). The rules:
 //!
-//! * every token is a capitalised word, an initial (`J.`) or a particle;
+//! * every token is a capitalised word, an initial (`J.`) or a particle; a function word
+//!   (`name_stopwords`: My, The, Den, Las) is never part of a name;
 //! * **without context**: at least two name words; the given name is a known first name and
 //!   the family name a known surname (`Last, First` when a comma separates them); a middle
 //!   word is a known first name or surname; and not every name word is a common word
 //!   ("Mark Rose" needs corroboration, "Mark Hoffmann" does not);
+//! * after a **title** (Mr, Frau, Sig., Dhr.: `honorifics`) one word may be in no dictionary;
+//!   after a **salutation** (Dear, Liebe, Beste: `salutations`) every word must be a known name;
 //! * **with context** (an honorific, `name:`, a field name such as `last_name`): one name word
 //!   may stand alone, common words are allowed, and at most one name word may be unknown.
 
@@ -22,7 +25,10 @@ struct Sets {
     first: WordSet,
     last: WordSet,
     common: WordSet,
+    stop: WordSet,
     particles: WordSet,
+    titles: WordSet,
+    salutations: WordSet,
 }
 
 fn sets() -> &'static Sets {
@@ -31,7 +37,10 @@ fn sets() -> &'static Sets {
         first: WordSet::from_lists(&["first_names"]),
         last: WordSet::from_lists(&["surnames"]),
         common: WordSet::from_lists(&["name_words"]),
+        stop: WordSet::from_lists(&["name_stopwords"]),
         particles: WordSet::from_lists(&["name_particles"]),
+        titles: WordSet::from_lists(&["honorifics"]),
+        salutations: WordSet::from_lists(&["salutations"]),
     })
 }
 
@@ -45,11 +54,12 @@ struct Word {
     first: bool,
     last: bool,
     common: bool,
+    stop: bool,
 }
 
 impl Word {
     fn known(self) -> bool {
-        self.first || self.last
+        (self.first || self.last) && !self.stop
     }
 }
 
@@ -80,6 +90,7 @@ fn classify(token: &[u8], s: &Sets) -> Word {
         w.last |= last;
         w.common &= s.common.contains(part);
     }
+    w.stop = s.stop.contains(token);
     w
 }
 
@@ -99,10 +110,22 @@ pub fn person_name(value: &[u8], ctx: &Ctx) -> Verdict {
     // Up to 6 name words are judged; more is not a name.
     let mut words = [Word::default(); 6];
     let mut n = 0;
+    let (mut title, mut salutation) = (false, false);
     for token in value
         .split(|&b| matches!(b, b' ' | b'\t' | b',' | b';' | b'|'))
         .filter(|t| !t.is_empty())
     {
+        if n == 0
+            && (s.titles.contains(token)
+                || s.titles.contains(token.strip_suffix(b".").unwrap_or(token)))
+        {
+            title = true;
+            continue;
+        }
+        if n == 0 && s.salutations.contains(token) {
+            salutation = true;
+            continue;
+        }
         if is_initial(token) || s.particles.contains(token) {
             continue;
         }
@@ -116,8 +139,19 @@ pub fn person_name(value: &[u8], ctx: &Ctx) -> Verdict {
     let (Some(&head), Some(&tail)) = (words.first(), words.last()) else {
         return Verdict::Invalid;
     };
+    if words.iter().any(|w| w.stop) {
+        return Verdict::Invalid;
+    }
+    let unknown = words.iter().filter(|w| !w.known()).count();
+    // After a title one word may be in no dictionary (`Sig. Colombo`); after a salutation every
+    // word must be a name (`Dear Anna`, not `Dear Colleague`).
+    if title {
+        return super::valid_if(unknown <= 1);
+    }
+    if salutation {
+        return super::valid_if(unknown == 0);
+    }
     if ctx.context {
-        let unknown = words.iter().filter(|w| !w.known()).count();
         return super::valid_if(unknown < words.len() && unknown <= 1);
     }
     let in_order = |given: Word, family: Word| given.first && family.last;
@@ -183,6 +217,8 @@ mod tests {
             "Smith",
             "Order Status",
             "Grace Church",
+            "My SIN",
+            "The Apple Watch",
         ] {
             assert!(!check(v, false), "{v}");
         }
