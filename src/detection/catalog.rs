@@ -39,6 +39,8 @@ pub struct Detector {
     pub keywords: Vec<String>,
     /// Keyword distance limit; 0 means inside the match.
     pub keyword_window: usize,
+    /// Built-in prefilter (`capitalised`), if any.
+    pub prefilter: Option<Prefilter>,
     /// Patterns.
     pub patterns: Vec<Pattern>,
     /// Context rules.
@@ -49,6 +51,13 @@ pub struct Detector {
     pub negative_examples: Vec<String>,
     /// Where the definition came from (`builtin:email.toml` or a path).
     pub origin: String,
+}
+
+/// A built-in prefilter a detector may ask for (`prefilter = "..."`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Prefilter {
+    /// Windows around capitalised words.
+    Capitalised,
 }
 
 /// A checked pattern.
@@ -108,7 +117,7 @@ impl Catalog {
                 .map(|p| (&p.name, p.hir.to_string(), p.confidence, p.require_context))
                 .collect();
             let text = format!(
-                "{}|{}|{}|{:?}|{:?}|{:?}|{}|{:?}|{:?}\n",
+                "{}|{}|{}|{:?}|{:?}|{:?}|{}|{:?}|{:?}|{:?}\n",
                 d.id,
                 d.category,
                 d.confidence,
@@ -117,7 +126,8 @@ impl Catalog {
                 d.keywords,
                 d.keyword_window,
                 patterns,
-                d.context
+                d.context,
+                d.prefilter
             );
             h.update(text.as_bytes());
         }
@@ -281,6 +291,16 @@ fn check(origin: &str, spec: DetectorSpec) -> Result<Detector, DetectorError> {
         )
     })?;
     let keywords = expanded_words(&spec.keywords).map_err(|m| err("keywords", m))?;
+    let prefilter = match spec.prefilter.as_deref() {
+        None => None,
+        Some("capitalised") => Some(Prefilter::Capitalised),
+        Some(other) => {
+            return Err(err(
+                "prefilter",
+                format!("unknown prefilter `{other}`; known: capitalised"),
+            ));
+        }
+    };
     if spec.keyword_window > MAX_WINDOW {
         return Err(err("keyword_window", format!("at most {MAX_WINDOW} bytes")));
     }
@@ -360,6 +380,7 @@ fn check(origin: &str, spec: DetectorSpec) -> Result<Detector, DetectorError> {
         mask,
         keywords,
         keyword_window: spec.keyword_window,
+        prefilter,
         patterns,
         context: Context {
             words,

@@ -21,7 +21,7 @@
 
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind as AcMatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind as AcMatchKind};
 use regex_automata::{
     Anchored, Input, MatchKind, PatternID, PatternSet,
     meta::{self, Regex},
@@ -29,7 +29,7 @@ use regex_automata::{
 };
 
 use super::analyze;
-use super::catalog::{Catalog, Detector};
+use super::catalog::{Catalog, Detector, Prefilter};
 use super::context::{self, ContextMatcher, Words};
 use super::validate::{Ctx, Verdict};
 use crate::error::{DetectorError, Result};
@@ -85,6 +85,7 @@ const RARE_COST: u32 = 3;
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Trigger {
     Keywords,
+    Capitalised,
     Bytes(Vec<u8>),
     DigitRun(usize),
     Everywhere,
@@ -199,6 +200,8 @@ impl Engine {
                 });
                 let trigger = if !d.keywords.is_empty() {
                     Trigger::Keywords
+                } else if d.prefilter == Some(Prefilter::Capitalised) {
+                    Trigger::Capitalised
                 } else if let Some(set) = rare {
                     Trigger::Bytes(set.clone())
                 } else if p.digit_run > 0 {
@@ -235,7 +238,10 @@ impl Engine {
             let first = &detectors[usize::from(patterns[0].0)];
             // Digit-run windows already are the prefilter; the regex's own literal prefilter
             // (digits) would fire on every number and only add overhead there.
-            let prefilter = !matches!(trigger, Trigger::DigitRun(_) | Trigger::Bytes(_));
+            let prefilter = !matches!(
+                trigger,
+                Trigger::DigitRun(_) | Trigger::Bytes(_) | Trigger::Capitalised
+            );
             let build = |kind: MatchKind| {
                 let config = meta::Config::new()
                     .match_kind(kind)
@@ -282,6 +288,9 @@ impl Engine {
                 AhoCorasickBuilder::new()
                     .ascii_case_insensitive(true)
                     .match_kind(AcMatchKind::Standard)
+                    // Keyword lists run to hundreds of words (special categories): a DFA keeps
+                    // the pass over every byte at one table look-up per byte.
+                    .kind(Some(AhoCorasickKind::DFA))
                     .build(&keywords)
                     .map_err(|e| DetectorError {
                         file: "?".into(),
@@ -412,7 +421,15 @@ impl Engine {
         }
         let keyword_field = scratch.field.active && scratch.field.any_keyword;
         for (gi, group) in self.groups.iter().enumerate() {
-            self.windows(group, hay, &report, keyword_field, &mut scratch.windows);
+            let field_active = scratch.field.active;
+            self.windows(
+                group,
+                hay,
+                &report,
+                keyword_field,
+                field_active,
+                &mut scratch.windows,
+            );
             for wi in 0..scratch.windows.len() {
                 let window = scratch.windows[wi].clone();
                 self.search_window(gi, hay, window, &report, scratch);
@@ -430,6 +447,7 @@ impl Engine {
         hay: &[u8],
         report: &Range<usize>,
         keyword_field: bool,
+        field_active: bool,
         out: &mut Vec<Range<usize>>,
     ) {
         out.clear();
@@ -458,6 +476,11 @@ impl Engine {
             }
             Trigger::DigitRun(k) => {
                 for_each_digit_run(&hay[lo..hi], *k, |s, e| push(lo + s, lo + e))
+            }
+            // A field value is searched whole: `Élodie` alone in a `first_name` cell.
+            Trigger::Capitalised if field_active => push(report.start, report.end),
+            Trigger::Capitalised => {
+                for_each_capitalised(&hay[lo..hi], |i| push(lo + i, lo + i + 2))
             }
             // A keyword in the field name: the value itself holds none.
             Trigger::Keywords if keyword_field => push(report.start, report.end),
@@ -712,6 +735,59 @@ pub fn for_each_digit_run(hay: &[u8], k: usize, mut f: impl FnMut(usize, usize))
     }
 }
 
+/// Calls `f(i)` for every capitalised word start in `hay`: an ASCII capital at `i`, followed by
+/// an ASCII lower-case letter, and not preceded by an ASCII letter or digit.
+///
+/// Same 64-byte block scheme as [`for_each_digit_run`]: class bitmasks per block, then bit
+/// operations, so text without capitals costs a few instructions per 8 bytes.
+pub fn for_each_capitalised(hay: &[u8], mut f: impl FnMut(usize)) {
+    const BLOCK: usize = 64;
+    // Whether the byte before the current block is a letter or digit.
+    let mut prev_word = false;
+    let mut base = 0;
+    while base < hay.len() {
+        let block = &hay[base..hay.len().min(base + BLOCK)];
+        let len = block.len();
+        let upper = class_mask(block, b'A', b'Z');
+        let lower = class_mask(block, b'a', b'z');
+        let word = upper | lower | class_mask(block, b'0', b'9');
+        // Bit i: byte i + 1 is lower-case (for the last byte, look at the next block's first).
+        let next_lower = (lower >> 1)
+            | (u64::from(hay.get(base + len).is_some_and(u8::is_ascii_lowercase)) << (len - 1));
+        let prev = (word << 1) | u64::from(prev_word);
+        let mut hits = upper & next_lower & !prev;
+        while hits != 0 {
+            f(base + hits.trailing_zeros() as usize);
+            hits &= hits - 1;
+        }
+        prev_word = (word >> (len - 1)) & 1 == 1;
+        base += len;
+    }
+}
+
+/// Bit `i` is set when `lo <= block[i] <= hi` (`block.len() <= 64`, `lo` and `hi` ASCII).
+#[inline]
+fn class_mask(block: &[u8], lo: u8, hi: u8) -> u64 {
+    const HI: u64 = 0x8080_8080_8080_8080;
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let (ge_lo, gt_hi) = (ONES * u64::from(lo), ONES * u64::from(hi + 1));
+    let mut mask = 0u64;
+    let mut words = block.chunks_exact(8);
+    for (i, word) in words.by_ref().enumerate() {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(word);
+        let x = u64::from_le_bytes(bytes);
+        let flags = (x | HI).wrapping_sub(ge_lo) & !(x | HI).wrapping_sub(gt_hi) & !x & HI;
+        let packed = ((flags >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56;
+        mask |= packed << (8 * i);
+    }
+    let done = block.len() - words.remainder().len();
+    for (i, &b) in words.remainder().iter().enumerate() {
+        mask |= u64::from((lo..=hi).contains(&b)) << (done + i);
+    }
+    mask
+}
+
 /// Bit `i` is set when `block[i]` is an ASCII digit (`block.len() <= 64`).
 ///
 /// SWAR: eight bytes per step. For a byte `b` below 0x80, `(b | 0x80) - 0x30` keeps its high
@@ -827,6 +903,32 @@ mod tests {
         assert_eq!(runs(&across, 5), vec![(60, 130)]);
         assert_eq!(runs(&"7".repeat(128), 1), vec![(0, 128)]);
         assert_eq!(runs("1a22b333", 2), vec![(2, 4), (5, 8)]);
+    }
+
+    #[test]
+    fn capitalised_words_across_blocks() {
+        let caps = |hay: &str| {
+            let mut v = Vec::new();
+            for_each_capitalised(hay.as_bytes(), |i| v.push(i));
+            v
+        };
+        assert_eq!(caps("Jane Doe, INFO x3Ab aB Ab"), vec![0, 5, 23]);
+        let long = format!("{}Ab{}Cd", "x ".repeat(31), " ".repeat(60));
+        assert_eq!(caps(&long), vec![62, 124]);
+        let edge = format!("{}Ab", "-".repeat(63));
+        assert_eq!(caps(&edge), vec![63]);
+        let glued = format!("{}aAb", "-".repeat(63));
+        assert!(caps(&glued).is_empty());
+        assert!(caps("").is_empty() && caps("A").is_empty());
+        let bytes: Vec<u8> = (0..=255u8).collect();
+        for start in 0..bytes.len() {
+            let block = &bytes[start..bytes.len().min(start + 64)];
+            let expected = block
+                .iter()
+                .enumerate()
+                .fold(0u64, |m, (i, b)| m | u64::from(b.is_ascii_lowercase()) << i);
+            assert_eq!(class_mask(block, b'a', b'z'), expected, "at {start}");
+        }
     }
 
     #[test]

@@ -69,6 +69,11 @@ pub struct DetectorSpec {
     /// Maximum distance in bytes between a keyword and the match; 0 means inside the match.
     #[serde(default)]
     pub keyword_window: usize,
+    /// A built-in prefilter for detectors whose matches have no digits, rare bytes or keywords:
+    /// `"capitalised"` searches only around capitalised words (an ASCII capital followed by a
+    /// lower-case letter at the start of a word), which every match must then contain.
+    #[serde(default)]
+    pub prefilter: Option<String>,
     /// Regular expressions (ASCII mode, byte-oriented) that produce candidates.
     #[serde(rename = "pattern")]
     pub patterns: Vec<PatternSpec>,
