@@ -84,8 +84,10 @@ const RARE_COST: u32 = 3;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Trigger {
-    Keywords,
-    Capitalised,
+    /// Keywords of one detector (one shared Aho-Corasick pass finds all detectors' keywords).
+    Keywords(u16),
+    /// Capitalised words, for one detector.
+    Capitalised(u16),
     Bytes(Vec<u8>),
     DigitRun(usize),
     Everywhere,
@@ -113,6 +115,10 @@ pub struct Engine {
     contexts: Vec<ContextMatcher>,
     groups: Vec<Group>,
     keywords: Option<AhoCorasick>,
+    /// Keyword pattern id → detector index.
+    keyword_owner: Vec<u16>,
+    /// Widest window pad of a keyword group.
+    keyword_pad: usize,
     /// Per detector: its keywords with word rules, to confirm a keyword near a candidate.
     keyword_words: Vec<Option<Words>>,
     options: EngineOptions,
@@ -152,6 +158,8 @@ pub struct Scratch {
     patset: Vec<PatternSet>,
     captures: Vec<Captures>,
     windows: Vec<Range<usize>>,
+    /// Keyword hits of the current scan: (detector, start, end).
+    keyword_hits: Vec<(u16, usize, usize)>,
     hits: Vec<Hit>,
     field: FieldContext,
 }
@@ -188,20 +196,24 @@ impl Engine {
         // Assign every pattern to a group.
         let mut plan: Vec<(Trigger, Vec<(u16, u16)>)> = Vec::new();
         let mut keywords = Vec::new();
+        let mut keyword_owner = Vec::new();
         let mut lookbehind = 0;
         let mut lookahead = 0;
         for (di, d) in detectors.iter().enumerate() {
             for kw in &d.keywords {
                 keywords.push(kw.trim_end_matches('*').to_string());
+                keyword_owner.push(di as u16);
             }
             for (pi, p) in d.patterns.iter().enumerate() {
                 let rare = p.required_bytes.as_ref().filter(|set| {
                     set.iter().map(|&b| analyze::byte_cost(b)).sum::<u32>() <= RARE_COST
                 });
+                // Keyword and capitalised-word groups are per detector: their windows differ per
+                // detector, and one regex over several large word lists would be slow.
                 let trigger = if !d.keywords.is_empty() {
-                    Trigger::Keywords
+                    Trigger::Keywords(di as u16)
                 } else if d.prefilter == Some(Prefilter::Capitalised) {
-                    Trigger::Capitalised
+                    Trigger::Capitalised(di as u16)
                 } else if let Some(set) = rare {
                     Trigger::Bytes(set.clone())
                 } else if p.digit_run > 0 {
@@ -240,7 +252,7 @@ impl Engine {
             // (digits) would fire on every number and only add overhead there.
             let prefilter = !matches!(
                 trigger,
-                Trigger::DigitRun(_) | Trigger::Bytes(_) | Trigger::Capitalised
+                Trigger::DigitRun(_) | Trigger::Bytes(_) | Trigger::Capitalised(_)
             );
             let build = |kind: MatchKind| {
                 let config = meta::Config::new()
@@ -261,7 +273,7 @@ impl Engine {
             let mut pad = 0;
             for &(d, p) in &patterns {
                 let det = &detectors[usize::from(d)];
-                let extra = if trigger == Trigger::Keywords {
+                let extra = if matches!(trigger, Trigger::Keywords(_)) {
                     det.keyword_window + det.keywords.iter().map(String::len).max().unwrap_or(0)
                 } else {
                     0
@@ -305,6 +317,12 @@ impl Engine {
             .map(|d| ContextMatcher::new(&d.context))
             .collect();
         let keyword_words = detectors.iter().map(|d| Words::new(&d.keywords)).collect();
+        let keyword_pad = groups
+            .iter()
+            .filter(|g| matches!(g.trigger, Trigger::Keywords(_)))
+            .map(|g| g.pad)
+            .max()
+            .unwrap_or(0);
         Ok(Engine {
             ctx: Ctx {
                 today: options.today,
@@ -314,6 +332,8 @@ impl Engine {
             contexts,
             groups,
             keywords,
+            keyword_owner,
+            keyword_pad,
             keyword_words,
             options,
             lookbehind,
@@ -362,6 +382,7 @@ impl Engine {
                 .map(|g| g.regex.create_captures())
                 .collect(),
             windows: Vec::new(),
+            keyword_hits: Vec::new(),
             hits: Vec::new(),
             field: FieldContext::default(),
         }
@@ -420,14 +441,28 @@ impl Engine {
             return;
         }
         let keyword_field = scratch.field.active && scratch.field.any_keyword;
+        // One keyword pass for all keyword groups; each group takes its own detector's hits.
+        scratch.keyword_hits.clear();
+        if let (Some(ac), false) = (&self.keywords, keyword_field) {
+            let lo = report.start.saturating_sub(self.keyword_pad);
+            let hi = report.end.saturating_add(self.keyword_pad).min(hay.len());
+            // Non-overlapping: a keyword hidden inside another detector's longer keyword at the
+            // same place is missed (none of the built-in lists do that).
+            for m in ac.find_iter(&hay[lo..hi]) {
+                let owner = self.keyword_owner[m.pattern().as_usize()];
+                scratch
+                    .keyword_hits
+                    .push((owner, lo + m.start(), lo + m.end()));
+            }
+        }
         for (gi, group) in self.groups.iter().enumerate() {
             let field_active = scratch.field.active;
             self.windows(
                 group,
                 hay,
                 &report,
-                keyword_field,
-                field_active,
+                (keyword_field, field_active),
+                &scratch.keyword_hits,
                 &mut scratch.windows,
             );
             for wi in 0..scratch.windows.len() {
@@ -446,8 +481,8 @@ impl Engine {
         group: &Group,
         hay: &[u8],
         report: &Range<usize>,
-        keyword_field: bool,
-        field_active: bool,
+        (keyword_field, field_active): (bool, bool),
+        keyword_hits: &[(u16, usize, usize)],
         out: &mut Vec<Range<usize>>,
     ) {
         out.clear();
@@ -478,17 +513,32 @@ impl Engine {
                 for_each_digit_run(&hay[lo..hi], *k, |s, e| push(lo + s, lo + e))
             }
             // A field value is searched whole: `Élodie` alone in a `first_name` cell.
-            Trigger::Capitalised if field_active => push(report.start, report.end),
-            Trigger::Capitalised => {
+            Trigger::Capitalised(_) if field_active => push(report.start, report.end),
+            Trigger::Capitalised(_) => {
                 for_each_capitalised(&hay[lo..hi], |i| push(lo + i, lo + i + 2))
             }
             // A keyword in the field name: the value itself holds none.
-            Trigger::Keywords if keyword_field => push(report.start, report.end),
-            Trigger::Keywords => {
-                if let Some(ac) = &self.keywords {
-                    for m in ac.find_iter(&hay[lo..hi]) {
-                        push(lo + m.start(), lo + m.end());
+            Trigger::Keywords(_) if keyword_field => push(report.start, report.end),
+            Trigger::Keywords(di) => {
+                for &(owner, s, e) in keyword_hits {
+                    if owner == *di && s >= lo && e <= hi {
+                        push(s, e);
                     }
+                }
+                // Hits come in start order, but merged windows of other detectors' keywords may
+                // leave this list unordered: restore the order.
+                if !out.is_sorted_by_key(|w| w.start) {
+                    out.sort_unstable_by_key(|w| w.start);
+                    let mut kept = 0;
+                    for i in 1..out.len() {
+                        if out[i].start <= out[kept].end + MERGE_GAP {
+                            out[kept].end = out[kept].end.max(out[i].end);
+                        } else {
+                            kept += 1;
+                            out[kept] = out[i].clone();
+                        }
+                    }
+                    out.truncate(kept + 1);
                 }
             }
         }
@@ -512,16 +562,8 @@ impl Engine {
             if m.start() >= report.end {
                 break;
             }
-            let mut best_end = self.try_pattern(
-                gi,
-                m.pattern(),
-                m.start(),
-                m.end(),
-                hay,
-                &window,
-                report,
-                scratch,
-            );
+            let mut best_end =
+                self.try_pattern(gi, m.pattern(), m.start(), m.end(), hay, report, scratch);
             // Other patterns of the group that match at the same start get their chance too.
             if let (Some(all), Some(cache)) = (&group.all, scratch.all_caches[gi].as_mut()) {
                 let set = &mut scratch.patset[gi];
@@ -539,16 +581,8 @@ impl Engine {
                         .range(m.start()..window.end)
                         .anchored(Anchored::Pattern(pid));
                     if let Some(alt) = group.regex.search_with(&mut scratch.caches[gi], &input) {
-                        let end = self.try_pattern(
-                            gi,
-                            pid,
-                            alt.start(),
-                            alt.end(),
-                            hay,
-                            &window,
-                            report,
-                            scratch,
-                        );
+                        let end =
+                            self.try_pattern(gi, pid, alt.start(), alt.end(), hay, report, scratch);
                         best_end = best_end.max(end);
                     }
                 }
@@ -569,7 +603,6 @@ impl Engine {
         start: usize,
         end: usize,
         hay: &[u8],
-        window: &Range<usize>,
         report: &Range<usize>,
         scratch: &mut Scratch,
     ) -> Option<usize> {
@@ -577,8 +610,11 @@ impl Engine {
         let (mut start, mut end) = (start, end);
         if group.value_group[pid.as_usize()] {
             let caps = &mut scratch.captures[gi];
+            // The same pattern, anchored at the same start, ends at the same place: searching
+            // just the match keeps the capture engine on its fast bounded backtracker. (The
+            // bytes around the span still count for look-around assertions.)
             let input = Input::new(hay)
-                .range(start..window.end)
+                .range(start..end)
                 .anchored(Anchored::Pattern(pid));
             group
                 .regex
