@@ -96,6 +96,8 @@ pub struct Context {
     pub required: bool,
     /// Words that suppress a candidate.
     pub negative: Vec<String>,
+    /// Detectors whose findings nearby count as context.
+    pub detectors: Vec<String>,
 }
 
 /// A set of detectors, unique by id.
@@ -310,7 +312,7 @@ fn check(origin: &str, spec: DetectorSpec) -> Result<Detector, DetectorError> {
     let words = expanded_words(&spec.context.words).map_err(|m| err("context.words", m))?;
     let negative =
         expanded_words(&spec.context.negative).map_err(|m| err("context.negative", m))?;
-    if spec.context.required && words.is_empty() {
+    if spec.context.required && words.is_empty() && spec.context.detectors.is_empty() {
         return Err(err(
             "context.required",
             "required context needs at least one word".into(),
@@ -352,7 +354,7 @@ fn check(origin: &str, spec: DetectorSpec) -> Result<Detector, DetectorError> {
         let value_group = analyze::has_group(&hir, "value");
         let required_bytes = analyze::required_bytes(&hir);
         let require_context = p.require_context.unwrap_or(spec.context.required);
-        if require_context && words.is_empty() {
+        if require_context && words.is_empty() && spec.context.detectors.is_empty() {
             return Err(err(
                 &field("require_context"),
                 "required context needs `context.words`".into(),
@@ -388,6 +390,7 @@ fn check(origin: &str, spec: DetectorSpec) -> Result<Detector, DetectorError> {
             boost: spec.context.boost,
             required: spec.context.required,
             negative,
+            detectors: spec.context.detectors,
         },
         examples: spec.examples,
         negative_examples: spec.negative_examples,

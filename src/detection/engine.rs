@@ -115,6 +115,8 @@ pub struct Engine {
     contexts: Vec<ContextMatcher>,
     groups: Vec<Group>,
     keywords: Option<AhoCorasick>,
+    /// Per detector: the detectors whose hits count as its context (`context.detectors`).
+    context_detectors: Vec<Vec<u16>>,
     /// Keyword pattern id → detector index.
     keyword_owner: Vec<u16>,
     /// Widest window pad of a keyword group.
@@ -258,7 +260,15 @@ impl Engine {
                 let config = meta::Config::new()
                     .match_kind(kind)
                     .utf8_empty(false)
-                    .auto_prefilter(prefilter);
+                    .auto_prefilter(prefilter)
+                    // Word-structured patterns (names, addresses) visit many DFA states in
+                    // text dense with candidates; a roomier lazy-DFA cache keeps them from being
+                    // determinised again and again.
+                    .hybrid_cache_capacity(if matches!(trigger, Trigger::Capitalised(_)) {
+                        16 << 20
+                    } else {
+                        2 << 20
+                    });
                 Regex::builder()
                     .configure(config)
                     .build_many_from_hir(&hirs)
@@ -317,6 +327,22 @@ impl Engine {
             .map(|d| ContextMatcher::new(&d.context))
             .collect();
         let keyword_words = detectors.iter().map(|d| Words::new(&d.keywords)).collect();
+        let context_detectors: Vec<Vec<u16>> = detectors
+            .iter()
+            .map(|d| {
+                d.context
+                    .detectors
+                    .iter()
+                    .filter_map(|id| detectors.iter().position(|x| &x.id == id))
+                    .map(|i| i as u16)
+                    .collect()
+            })
+            .collect();
+        // Detectors that serve as others' context run first, so their hits are there in time.
+        let serves: Vec<bool> = (0..detectors.len())
+            .map(|i| context_detectors.iter().any(|c| c.contains(&(i as u16))))
+            .collect();
+        groups.sort_by_key(|g| !g.patterns.iter().any(|&(d, _)| serves[usize::from(d)]));
         let keyword_pad = groups
             .iter()
             .filter(|g| matches!(g.trigger, Trigger::Keywords(_)))
@@ -334,6 +360,7 @@ impl Engine {
             keywords,
             keyword_owner,
             keyword_pad,
+            context_detectors,
             keyword_words,
             options,
             lookbehind,
@@ -674,6 +701,15 @@ impl Engine {
             && (field_verdict == Some(context::Verdict::Supported) || field_keyword)
         {
             context = context::Verdict::Supported;
+        }
+        let refs = &self.context_detectors[usize::from(di)];
+        if context == context::Verdict::Absent && !refs.is_empty() {
+            let w = d.context.window;
+            let near =
+                |h: &Hit| h.end.saturating_add(w) >= start && h.start <= end.saturating_add(w);
+            if hits.iter().any(|h| refs.contains(&h.detector) && near(h)) {
+                context = context::Verdict::Supported;
+            }
         }
         let supported = match context {
             context::Verdict::Suppressed => return None,

@@ -136,6 +136,11 @@ pub struct ContextSpec {
     /// line, or inside the match (`version`, `order*`, …); same matching rules as `words`.
     #[serde(default)]
     pub negative: Vec<String>,
+    /// Ids of other detectors whose findings within the window count as context words (a
+    /// person's name next to a health term). Those detectors run first; ids not in the
+    /// running catalogue are ignored.
+    #[serde(default)]
+    pub detectors: Vec<String>,
 }
 
 fn default_window() -> usize {
@@ -154,6 +159,7 @@ impl Default for ContextSpec {
             boost: default_boost(),
             required: false,
             negative: Vec::new(),
+            detectors: Vec::new(),
         }
     }
 }
