@@ -504,9 +504,9 @@ def letter(g, doc, loc):
     doc.add(f"{g.choice(['Kind regards', 'Mit freundlichen Grüßen', 'Cordialement', 'Saludos', 'Cordiali saluti', 'Met vriendelijke groet'])},")
     doc.add(f"{f} {l}", ("person_name", f"{f} {l}"))
     doc.add(street, ("street_address", street))
-    # `City, ST 12345` is an address by its shape; a bare `10115 Berlin` line is not labelled
-    # (the detector needs an address word for postcode + city alone).
-    doc.add(city, *([("street_address", city)] if loc == "en_US" else []))
+    # `City, ST 12345` and `London SW1A 1AA` are address lines by their shape; a bare
+    # `10115 Berlin` line is not labelled (postcode + city alone is not an address here).
+    doc.add(city, *([("street_address", city)] if loc in ("en_US", "en_GB") else []))
 
 
 def json_events(g, doc, loc, lines):

@@ -808,7 +808,8 @@ pub fn for_each_digit_run(hay: &[u8], k: usize, mut f: impl FnMut(usize, usize))
 }
 
 /// Calls `f(i)` for every capitalised word start in `hay`: an ASCII capital at `i`, followed by
-/// an ASCII lower-case letter, and not preceded by an ASCII letter or digit.
+/// an ASCII lower-case letter or a Latin letter in UTF-8 (lead byte 0xC3–0xC5: `Ré`, `Mü`), and
+/// not preceded by an ASCII letter or digit.
 ///
 /// Same 64-byte block scheme as [`for_each_digit_run`]: class bitmasks per block, then bit
 /// operations, so text without capitals costs a few instructions per 8 bytes.
@@ -821,11 +822,14 @@ pub fn for_each_capitalised(hay: &[u8], mut f: impl FnMut(usize)) {
         let block = &hay[base..hay.len().min(base + BLOCK)];
         let len = block.len();
         let upper = class_mask(block, b'A', b'Z');
-        let lower = class_mask(block, b'a', b'z');
-        let word = upper | lower | class_mask(block, b'0', b'9');
+        let lower = class_mask(block, b'a', b'z') | latin_lead_mask(block);
+        let word = upper | class_mask(block, b'a', b'z') | class_mask(block, b'0', b'9');
         // Bit i: byte i + 1 is lower-case (for the last byte, look at the next block's first).
         let next_lower = (lower >> 1)
-            | (u64::from(hay.get(base + len).is_some_and(u8::is_ascii_lowercase)) << (len - 1));
+            | (u64::from(
+                hay.get(base + len)
+                    .is_some_and(|b| b.is_ascii_lowercase() || (0xC3..=0xC5).contains(b)),
+            ) << (len - 1));
         let prev = (word << 1) | u64::from(prev_word);
         let mut hits = upper & next_lower & !prev;
         while hits != 0 {
@@ -835,6 +839,17 @@ pub fn for_each_capitalised(hay: &[u8], mut f: impl FnMut(usize)) {
         prev_word = (word >> (len - 1)) & 1 == 1;
         base += len;
     }
+}
+
+/// Bit `i` is set when `block[i]` is 0xC3, 0xC4 or 0xC5: the UTF-8 lead bytes of Latin-1
+/// Supplement and Latin Extended-A letters.
+#[inline]
+fn latin_lead_mask(block: &[u8]) -> u64 {
+    let mut mask = 0u64;
+    for (i, &b) in block.iter().enumerate() {
+        mask |= u64::from((0xC3..=0xC5).contains(&b)) << i;
+    }
+    mask
 }
 
 /// Bit `i` is set when `lo <= block[i] <= hi` (`block.len() <= 64`, `lo` and `hi` ASCII).
@@ -985,6 +1000,8 @@ mod tests {
             v
         };
         assert_eq!(caps("Jane Doe, INFO x3Ab aB Ab"), vec![0, 5, 23]);
+        // A superset is fine (windows only): `MÜ` looks like `Mü`.
+        assert_eq!(caps("la République, MÜLLER"), vec![3, 16]);
         let long = format!("{}Ab{}Cd", "x ".repeat(31), " ".repeat(60));
         assert_eq!(caps(&long), vec![62, 124]);
         let edge = format!("{}Ab", "-".repeat(63));
