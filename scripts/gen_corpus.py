@@ -259,7 +259,7 @@ def employees_csv(g, doc, rows):
         e, p, d, ib, s = g.email(f, l), g.phone_intl(), g.dob(), g.iban(grouped=False), g.ssn()
         dept = g.choice(["Sales", "HR", "IT", "Finance", "Ops"])
         dq = f'"{d}"' if "," in d else d  # a well-formed CSV quotes a cell holding the delimiter
-        doc.add(f"{1000 + i},{f},{l},{e},{p},{dq},{ib},{s},{dept}",
+        doc.add(f"{1000 + i},{f},{l},{e},{p},{dq},{ib},{s},{dept}", ("person_name", f"{f},{l}"),
                 ("email", e), ("phone", p), ("date_of_birth", d), ("iban", ib), ("us_ssn", s))
 
 
@@ -269,13 +269,14 @@ def payroll_tsv(g, doc, rows):
         f, l = g.name()
         ib = g.iban()
         pay = g.timestamp()[:10]
-        doc.add(f"{f} {l}\t{ib}\t{g.r.randint(2000, 9000)}.00\t{g.r.randint(1500, 6000)}.00\t{pay}", ("iban", ib))
+        doc.add(f"{f} {l}\t{ib}\t{g.r.randint(2000, 9000)}.00\t{g.r.randint(1500, 6000)}.00\t{pay}",
+                ("person_name", f"{f} {l}"), ("iban", ib))
 
 
 def ticket(g, doc):
     f, l = g.name()
     e = g.email(f, l)
-    doc.add(f"From: {f} {l} <{e}>", ("email", e))
+    doc.add(f"From: {f} {l} <{e}>", ("person_name", f"{f} {l}"), ("email", e))
     doc.add(f"Subject: {g.words(4).capitalize()}")
     doc.add(f"Date: {g.timestamp()}")
     doc.add("")
@@ -343,7 +344,7 @@ def json_log(g, doc, lines):
         if k == 0:
             f, l = g.name()
             rec["user"] = {"email": g.email(f, l), "name": f"{f} {l}"}
-            labels.append(("email", rec["user"]["email"]))
+            labels += [("email", rec["user"]["email"]), ("person_name", rec["user"]["name"])]
         elif k == 1:
             rec["client_ip"] = g.ipv4()
             labels.append(("ip_address", rec["client_ip"]))
@@ -363,7 +364,7 @@ def invoices_csv(g, doc, rows):
         ib = g.iban(bad=bad)
         f, l = g.name()
         line = f"INV-{g.digits(6)};{g.timestamp()[:10]};{f} {l};{ib};{g.r.randint(10, 9999)},{g.digits(2)};EUR"
-        doc.add(line, *([] if bad else [("iban", ib)]))
+        doc.add(line, ("person_name", f"{f} {l}"), *([] if bad else [("iban", ib)]))
 
 
 def newsletter_csv(g, doc, rows):
@@ -423,7 +424,7 @@ def gen_examples(out):
     # UTF-16LE with BOM.
     d = Doc("notes/meeting_notes_utf16.txt")
     f, l = g.name(); e = g.email(f, l)
-    d.add(f"Notes from {f} {l}"); d.add(f"Follow up with {e}", ("email", e)); prose(g, d, 3)
+    d.add(f"Notes from {f} {l}", ("person_name", f"{f} {l}")); d.add(f"Follow up with {e}", ("email", e)); prose(g, d, 3)
     path = os.path.join(out, d.path); os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "wb") as fh:
         fh.write(b"\xff\xfe" + d.text().encode("utf-16-le"))
@@ -432,7 +433,7 @@ def gen_examples(out):
     d = Doc("notes/contacts_latin1.txt")
     ib = g.iban(grouped=True)
     d.add("Contacts (exported from an old Windows tool)")
-    d.add("Renée Lefèvre, née à Montréal")
+    d.add("Renée Lefèvre, née à Montréal", ("person_name", "Renée Lefèvre"))
     e = g.email("Renée", "Lefèvre")
     d.add(f"Courriel : {e}", ("email", e)); d.add(f"Compte : {ib}", ("iban", ib))
     write_doc(out, d, labels, encoding="cp1252")

@@ -94,7 +94,8 @@ fn planted() -> Vec<(String, String, String, String)> {
             "retention_breach",
             "payroll",
             "files: share/hr/**",
-            "user.financial.bank_account",
+            // Names and bank accounts: a breach over several categories names none.
+            "",
         ),
         (
             "undeclared_category",
@@ -141,8 +142,20 @@ fn planted() -> Vec<(String, String, String, String)> {
         (
             "undocumented_location",
             "",
+            "share/.secret_notes.txt",
+            "user.name",
+        ),
+        (
+            "undocumented_location",
+            "",
             "share/notes/contacts_latin1.txt",
             "user.contact.email",
+        ),
+        (
+            "undocumented_location",
+            "",
+            "share/notes/contacts_latin1.txt",
+            "user.name",
         ),
         (
             "undocumented_location",
@@ -155,6 +168,12 @@ fn planted() -> Vec<(String, String, String, String)> {
             "",
             "share/notes/meeting_notes_utf16.txt",
             "user.contact.email",
+        ),
+        (
+            "undocumented_location",
+            "",
+            "share/notes/meeting_notes_utf16.txt",
+            "user.name",
         ),
     ];
     let mut v: Vec<_> = rows
@@ -188,8 +207,8 @@ fn audit_of_the_example_reports_every_planted_gap_and_nothing_else() {
     let text = report.to_string();
     assert!(!text.contains("dfernandez@gmail.com"), "raw value leaked");
     assert!(text.contains("d*********@g****.com"));
-    assert_eq!(report["summary"]["gaps"], 14);
-    assert_eq!(report["summary"]["by_kind"]["undocumented_location"], 4);
+    assert_eq!(report["summary"]["gaps"], 17);
+    assert_eq!(report["summary"]["by_kind"]["undocumented_location"], 7);
 
     // --fail-on never: exit 0 with the same gaps; --fail-on critical: no critical gap here.
     let (code, _) = audit(dir.path(), &["--since-last", "--fail-on", "never"]);
@@ -315,10 +334,10 @@ fn the_ropa_spreadsheet_form_gives_the_same_gaps() {
     std::fs::write(
         &csv,
         "id,Processing activity,Article 6 lawful basis,Categories of personal data,Location of personal data,Retention schedule,Retention from\n\
-         payroll,Payroll,legal obligation,user.contact; user.financial.bank_account; user.government_id; user.demographic.date_of_birth,files: share/hr/**,P6Y,path\n\
-         support,Customer support,contract,user.contact,files: share/support/**; postgres: crm.public.tickets,P2Y,mtime\n\
+         payroll,Payroll,legal obligation,user.contact; user.name; user.financial.bank_account; user.government_id; user.demographic.date_of_birth,files: share/hr/**,P6Y,path\n\
+         support,Customer support,contract,user.contact; user.name,files: share/support/**; postgres: crm.public.tickets,P2Y,mtime\n\
          newsletter,Newsletter,consent,user.contact.email; user.device.ip_address,files: share/marketing/**,P1Y,mtime\n\
-         invoicing,Invoicing,legal obligation,user.financial.bank_account; user.financial.credit_card,files: share/finance/**,P10Y,path\n\
+         invoicing,Invoicing,legal obligation,user.name; user.financial.bank_account; user.financial.credit_card,files: share/finance/**,P10Y,path\n\
          it-logs,IT logs,legitimate interests,user.device.ip_address; user.contact.email,files: share/it/**,P90D,path\n",
     )
     .expect("write");
@@ -421,7 +440,7 @@ fn html_report_renders_and_prints_in_a_headless_browser() {
     let text = String::from_utf8_lossy(&text.stdout);
     for expected in [
         "PII audit — Example Ltd",
-        "Undocumented location (4)",
+        "Undocumented location (7)",
         "Undeclared category (6)",
         "Retention breach (2)",
         "Declared but not found (1)",

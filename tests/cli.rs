@@ -94,6 +94,7 @@ fn finds_each_detector_with_exact_positions() {
             ("email".into(), t.clone(), 2, 23),
             ("iban".into(), t.clone(), 4, 7),
             ("ip_address".into(), t.clone(), 8, 11),
+            ("person_name".into(), t.clone(), 2, 7),
             ("phone".into(), t.clone(), 7, 8),
             ("us_ssn".into(), t.clone(), 5, 6),
         ]
@@ -237,9 +238,9 @@ fn json_document_matches_its_schema_shape() {
     expected.sort();
     got.sort();
     assert_eq!(got, expected);
-    assert_eq!(doc["summary"]["findings"], 7);
+    assert_eq!(doc["summary"]["findings"], 8);
     assert_eq!(doc["summary"]["files_scanned"], 3);
-    assert_eq!(doc["findings"].as_array().expect("array").len(), 7);
+    assert_eq!(doc["findings"].as_array().expect("array").len(), 8);
     assert_eq!(doc["assets"][0]["asset"], "share/support/ticket.txt");
     assert_eq!(doc["assets"][0]["sensitivity"], "high");
     assert_eq!(doc["tool"]["name"], "piimap");
@@ -300,7 +301,7 @@ fn csv_output() {
         &["detector", "category", "confidence", "source", "path"]
     );
     let rows: Vec<_> = reader.records().map(|r| r.expect("row")).collect();
-    assert_eq!(rows.len(), 7);
+    assert_eq!(rows.len(), 8);
     let card = rows
         .iter()
         .find(|r| &r[0] == "credit_card")
@@ -323,7 +324,7 @@ fn sarif_output_has_required_fields() {
     assert_eq!(run["tool"]["driver"]["name"], "piimap");
     let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
     let results = run["results"].as_array().expect("results");
-    assert_eq!(results.len(), 7);
+    assert_eq!(results.len(), 8);
     for r in results {
         let idx = r["ruleIndex"].as_u64().expect("ruleIndex") as usize;
         assert_eq!(rules[idx]["id"], r["ruleId"]);
@@ -396,11 +397,12 @@ fn encodings_and_compression() {
             ("email".into(), "d/latin1.txt".into(), 2, 8),
             ("email".into(), "d/logs.gz".into(), 3, 6),
             ("email".into(), "d/utf16.txt".into(), 2, 6),
+            ("person_name".into(), "d/latin1.txt".into(), 1, 1),
         ]
     );
     let latin = findings
         .iter()
-        .find(|f| f["location"]["path"] == "d/latin1.txt")
+        .find(|f| f["location"]["path"] == "d/latin1.txt" && f["detector"] == "email")
         .expect("latin1");
     // Offset in the decoded (UTF-8) text: "Renée Müller\n" is 15 bytes, "Renée <" 8 more.
     assert_eq!(latin["location"]["offset"], 15 + 8);

@@ -5,6 +5,7 @@ use std::path::Path;
 use regex_syntax::hir::Hir;
 
 use super::analyze;
+use super::lists;
 use super::mask::MaskStyle;
 use super::spec::{DetectorFile, DetectorSpec};
 use super::validate::{self, ValidatorFn};
@@ -38,6 +39,8 @@ pub struct Detector {
     pub keywords: Vec<String>,
     /// Keyword distance limit; 0 means inside the match.
     pub keyword_window: usize,
+    /// Built-in prefilter (`capitalised`), if any.
+    pub prefilter: Option<Prefilter>,
     /// Patterns.
     pub patterns: Vec<Pattern>,
     /// Context rules.
@@ -50,12 +53,19 @@ pub struct Detector {
     pub origin: String,
 }
 
+/// A built-in prefilter a detector may ask for (`prefilter = "..."`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Prefilter {
+    /// Windows around capitalised words.
+    Capitalised,
+}
+
 /// A checked pattern.
 #[derive(Debug, Clone)]
 pub struct Pattern {
     /// Pattern name.
     pub name: String,
-    /// Source text of the regex.
+    /// Source text of the regex, as written (before word lists are expanded).
     pub regex: String,
     /// Parsed form.
     pub hir: Hir,
@@ -86,6 +96,8 @@ pub struct Context {
     pub required: bool,
     /// Words that suppress a candidate.
     pub negative: Vec<String>,
+    /// Detectors whose findings nearby count as context.
+    pub detectors: Vec<String>,
 }
 
 /// A set of detectors, unique by id.
@@ -104,10 +116,10 @@ impl Catalog {
             let patterns: Vec<_> = d
                 .patterns
                 .iter()
-                .map(|p| (&p.name, &p.regex, p.confidence, p.require_context))
+                .map(|p| (&p.name, p.hir.to_string(), p.confidence, p.require_context))
                 .collect();
             let text = format!(
-                "{}|{}|{}|{:?}|{:?}|{:?}|{}|{:?}|{:?}\n",
+                "{}|{}|{}|{:?}|{:?}|{:?}|{}|{:?}|{:?}|{:?}\n",
                 d.id,
                 d.category,
                 d.confidence,
@@ -116,7 +128,8 @@ impl Catalog {
                 d.keywords,
                 d.keyword_window,
                 patterns,
-                d.context
+                d.context,
+                d.prefilter
             );
             h.update(text.as_bytes());
         }
@@ -279,16 +292,27 @@ fn check(origin: &str, spec: DetectorSpec) -> Result<Detector, DetectorError> {
             ),
         )
     })?;
-    let keywords = lower_words(&spec.keywords).map_err(|m| err("keywords", m))?;
+    let keywords = expanded_words(&spec.keywords).map_err(|m| err("keywords", m))?;
+    let prefilter = match spec.prefilter.as_deref() {
+        None => None,
+        Some("capitalised") => Some(Prefilter::Capitalised),
+        Some(other) => {
+            return Err(err(
+                "prefilter",
+                format!("unknown prefilter `{other}`; known: capitalised"),
+            ));
+        }
+    };
     if spec.keyword_window > MAX_WINDOW {
         return Err(err("keyword_window", format!("at most {MAX_WINDOW} bytes")));
     }
     if spec.context.window > MAX_WINDOW {
         return Err(err("context.window", format!("at most {MAX_WINDOW} bytes")));
     }
-    let words = lower_words(&spec.context.words).map_err(|m| err("context.words", m))?;
-    let negative = lower_words(&spec.context.negative).map_err(|m| err("context.negative", m))?;
-    if spec.context.required && words.is_empty() {
+    let words = expanded_words(&spec.context.words).map_err(|m| err("context.words", m))?;
+    let negative =
+        expanded_words(&spec.context.negative).map_err(|m| err("context.negative", m))?;
+    if spec.context.required && words.is_empty() && spec.context.detectors.is_empty() {
         return Err(err(
             "context.required",
             "required context needs at least one word".into(),
@@ -303,7 +327,8 @@ fn check(origin: &str, spec: DetectorSpec) -> Result<Detector, DetectorError> {
     let mut patterns = Vec::with_capacity(spec.patterns.len());
     for (i, p) in spec.patterns.into_iter().enumerate() {
         let field = |f: &str| format!("pattern[{i}].{f}");
-        let hir = analyze::parse(&p.regex).map_err(|m| err(&field("regex"), m))?;
+        let regex = lists::expand_regex(&p.regex).map_err(|m| err(&field("regex"), m))?;
+        let hir = analyze::parse(&regex).map_err(|m| err(&field("regex"), m))?;
         let props = hir.properties();
         let max_len = match props.maximum_len() {
             Some(n) if n <= MAX_PATTERN_LEN => n,
@@ -329,7 +354,7 @@ fn check(origin: &str, spec: DetectorSpec) -> Result<Detector, DetectorError> {
         let value_group = analyze::has_group(&hir, "value");
         let required_bytes = analyze::required_bytes(&hir);
         let require_context = p.require_context.unwrap_or(spec.context.required);
-        if require_context && words.is_empty() {
+        if require_context && words.is_empty() && spec.context.detectors.is_empty() {
             return Err(err(
                 &field("require_context"),
                 "required context needs `context.words`".into(),
@@ -357,6 +382,7 @@ fn check(origin: &str, spec: DetectorSpec) -> Result<Detector, DetectorError> {
         mask,
         keywords,
         keyword_window: spec.keyword_window,
+        prefilter,
         patterns,
         context: Context {
             words,
@@ -364,6 +390,7 @@ fn check(origin: &str, spec: DetectorSpec) -> Result<Detector, DetectorError> {
             boost: spec.context.boost,
             required: spec.context.required,
             negative,
+            detectors: spec.context.detectors,
         },
         examples: spec.examples,
         negative_examples: spec.negative_examples,
@@ -379,7 +406,16 @@ fn check_unit(x: f32) -> Result<(), String> {
     }
 }
 
-fn lower_words(words: &[String]) -> Result<Vec<String>, String> {
+/// Expands `@list` entries ([`lists::expand_words`]) and lower-cases every word. A word of
+/// several words (`ni number`) also matches as a key or column name (`ni_number`).
+fn expanded_words(words: &[String]) -> Result<Vec<String>, String> {
+    let mut words = lists::expand_words(words)?;
+    let joined: Vec<String> = words
+        .iter()
+        .filter(|w| w.contains(' '))
+        .map(|w| w.replace(' ', "_"))
+        .collect();
+    words.extend(joined);
     words
         .iter()
         .map(|w| {

@@ -169,6 +169,7 @@ mod tests {
             boost: 0.1,
             required: false,
             negative: negative.iter().map(|w| w.to_string()).collect(),
+            detectors: Vec::new(),
         })
     }
 

@@ -21,7 +21,7 @@
 
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind as AcMatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind as AcMatchKind};
 use regex_automata::{
     Anchored, Input, MatchKind, PatternID, PatternSet,
     meta::{self, Regex},
@@ -29,7 +29,7 @@ use regex_automata::{
 };
 
 use super::analyze;
-use super::catalog::{Catalog, Detector};
+use super::catalog::{Catalog, Detector, Prefilter};
 use super::context::{self, ContextMatcher, Words};
 use super::validate::{Ctx, Verdict};
 use crate::error::{DetectorError, Result};
@@ -84,7 +84,10 @@ const RARE_COST: u32 = 3;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Trigger {
-    Keywords,
+    /// Keywords of one detector (one shared Aho-Corasick pass finds all detectors' keywords).
+    Keywords(u16),
+    /// Capitalised words, for one detector.
+    Capitalised(u16),
     Bytes(Vec<u8>),
     DigitRun(usize),
     Everywhere,
@@ -112,6 +115,12 @@ pub struct Engine {
     contexts: Vec<ContextMatcher>,
     groups: Vec<Group>,
     keywords: Option<AhoCorasick>,
+    /// Per detector: the detectors whose hits count as its context (`context.detectors`).
+    context_detectors: Vec<Vec<u16>>,
+    /// Keyword pattern id → detector index.
+    keyword_owner: Vec<u16>,
+    /// Widest window pad of a keyword group.
+    keyword_pad: usize,
     /// Per detector: its keywords with word rules, to confirm a keyword near a candidate.
     keyword_words: Vec<Option<Words>>,
     options: EngineOptions,
@@ -156,6 +165,8 @@ pub struct Scratch {
     patset: Vec<PatternSet>,
     captures: Vec<Captures>,
     windows: Vec<Range<usize>>,
+    /// Keyword hits of the current scan: (detector, start, end).
+    keyword_hits: Vec<(u16, usize, usize)>,
     hits: Vec<Hit>,
     field: FieldContext,
 }
@@ -192,18 +203,24 @@ impl Engine {
         // Assign every pattern to a group.
         let mut plan: Vec<(Trigger, Vec<(u16, u16)>)> = Vec::new();
         let mut keywords = Vec::new();
+        let mut keyword_owner = Vec::new();
         let mut lookbehind = 0;
         let mut lookahead = 0;
         for (di, d) in detectors.iter().enumerate() {
             for kw in &d.keywords {
                 keywords.push(kw.trim_end_matches('*').to_string());
+                keyword_owner.push(di as u16);
             }
             for (pi, p) in d.patterns.iter().enumerate() {
                 let rare = p.required_bytes.as_ref().filter(|set| {
                     set.iter().map(|&b| analyze::byte_cost(b)).sum::<u32>() <= RARE_COST
                 });
+                // Keyword and capitalised-word groups are per detector: their windows differ per
+                // detector, and one regex over several large word lists would be slow.
                 let trigger = if !d.keywords.is_empty() {
-                    Trigger::Keywords
+                    Trigger::Keywords(di as u16)
+                } else if d.prefilter == Some(Prefilter::Capitalised) {
+                    Trigger::Capitalised(di as u16)
                 } else if let Some(set) = rare {
                     Trigger::Bytes(set.clone())
                 } else if p.digit_run > 0 {
@@ -240,12 +257,23 @@ impl Engine {
             let first = &detectors[usize::from(patterns[0].0)];
             // Digit-run windows already are the prefilter; the regex's own literal prefilter
             // (digits) would fire on every number and only add overhead there.
-            let prefilter = !matches!(trigger, Trigger::DigitRun(_) | Trigger::Bytes(_));
+            let prefilter = !matches!(
+                trigger,
+                Trigger::DigitRun(_) | Trigger::Bytes(_) | Trigger::Capitalised(_)
+            );
             let build = |kind: MatchKind| {
                 let config = meta::Config::new()
                     .match_kind(kind)
                     .utf8_empty(false)
-                    .auto_prefilter(prefilter);
+                    .auto_prefilter(prefilter)
+                    // Word-structured patterns (names, addresses) visit many DFA states in
+                    // text dense with candidates; a roomier lazy-DFA cache keeps them from being
+                    // determinised again and again.
+                    .hybrid_cache_capacity(if matches!(trigger, Trigger::Capitalised(_)) {
+                        16 << 20
+                    } else {
+                        2 << 20
+                    });
                 Regex::builder()
                     .configure(config)
                     .build_many_from_hir(&hirs)
@@ -260,7 +288,7 @@ impl Engine {
             let mut pad = 0;
             for &(d, p) in &patterns {
                 let det = &detectors[usize::from(d)];
-                let extra = if trigger == Trigger::Keywords {
+                let extra = if matches!(trigger, Trigger::Keywords(_)) {
                     det.keyword_window + det.keywords.iter().map(String::len).max().unwrap_or(0)
                 } else {
                     0
@@ -287,6 +315,9 @@ impl Engine {
                 AhoCorasickBuilder::new()
                     .ascii_case_insensitive(true)
                     .match_kind(AcMatchKind::Standard)
+                    // Keyword lists run to hundreds of words (special categories): a DFA keeps
+                    // the pass over every byte at one table look-up per byte.
+                    .kind(Some(AhoCorasickKind::DFA))
                     .build(&keywords)
                     .map_err(|e| DetectorError {
                         file: "?".into(),
@@ -301,14 +332,40 @@ impl Engine {
             .map(|d| ContextMatcher::new(&d.context))
             .collect();
         let keyword_words = detectors.iter().map(|d| Words::new(&d.keywords)).collect();
+        let context_detectors: Vec<Vec<u16>> = detectors
+            .iter()
+            .map(|d| {
+                d.context
+                    .detectors
+                    .iter()
+                    .filter_map(|id| detectors.iter().position(|x| &x.id == id))
+                    .map(|i| i as u16)
+                    .collect()
+            })
+            .collect();
+        // Detectors that serve as others' context run first, so their hits are there in time.
+        let serves: Vec<bool> = (0..detectors.len())
+            .map(|i| context_detectors.iter().any(|c| c.contains(&(i as u16))))
+            .collect();
+        groups.sort_by_key(|g| !g.patterns.iter().any(|&(d, _)| serves[usize::from(d)]));
+        let keyword_pad = groups
+            .iter()
+            .filter(|g| matches!(g.trigger, Trigger::Keywords(_)))
+            .map(|g| g.pad)
+            .max()
+            .unwrap_or(0);
         Ok(Engine {
             ctx: Ctx {
                 today: options.today,
+                context: false,
             },
             detectors,
             contexts,
             groups,
             keywords,
+            keyword_owner,
+            keyword_pad,
+            context_detectors,
             keyword_words,
             options,
             lookbehind,
@@ -357,6 +414,7 @@ impl Engine {
                 .map(|g| g.regex.create_captures())
                 .collect(),
             windows: Vec::new(),
+            keyword_hits: Vec::new(),
             hits: Vec::new(),
             field: FieldContext::default(),
         }
@@ -415,8 +473,30 @@ impl Engine {
             return;
         }
         let keyword_field = scratch.field.active && scratch.field.any_keyword;
+        // One keyword pass for all keyword groups; each group takes its own detector's hits.
+        scratch.keyword_hits.clear();
+        if let (Some(ac), false) = (&self.keywords, keyword_field) {
+            let lo = report.start.saturating_sub(self.keyword_pad);
+            let hi = report.end.saturating_add(self.keyword_pad).min(hay.len());
+            // Non-overlapping: a keyword hidden inside another detector's longer keyword at the
+            // same place is missed (none of the built-in lists do that).
+            for m in ac.find_iter(&hay[lo..hi]) {
+                let owner = self.keyword_owner[m.pattern().as_usize()];
+                scratch
+                    .keyword_hits
+                    .push((owner, lo + m.start(), lo + m.end()));
+            }
+        }
         for (gi, group) in self.groups.iter().enumerate() {
-            self.windows(group, hay, &report, keyword_field, &mut scratch.windows);
+            let field_active = scratch.field.active;
+            self.windows(
+                group,
+                hay,
+                &report,
+                (keyword_field, field_active),
+                &scratch.keyword_hits,
+                &mut scratch.windows,
+            );
             for wi in 0..scratch.windows.len() {
                 let window = scratch.windows[wi].clone();
                 self.search_window(gi, hay, window, &report, scratch);
@@ -433,7 +513,8 @@ impl Engine {
         group: &Group,
         hay: &[u8],
         report: &Range<usize>,
-        keyword_field: bool,
+        (keyword_field, field_active): (bool, bool),
+        keyword_hits: &[(u16, usize, usize)],
         out: &mut Vec<Range<usize>>,
     ) {
         out.clear();
@@ -463,13 +544,33 @@ impl Engine {
             Trigger::DigitRun(k) => {
                 for_each_digit_run(&hay[lo..hi], *k, |s, e| push(lo + s, lo + e))
             }
+            // A field value is searched whole: `Élodie` alone in a `first_name` cell.
+            Trigger::Capitalised(_) if field_active => push(report.start, report.end),
+            Trigger::Capitalised(_) => {
+                for_each_capitalised(&hay[lo..hi], |i| push(lo + i, lo + i + 2))
+            }
             // A keyword in the field name: the value itself holds none.
-            Trigger::Keywords if keyword_field => push(report.start, report.end),
-            Trigger::Keywords => {
-                if let Some(ac) = &self.keywords {
-                    for m in ac.find_iter(&hay[lo..hi]) {
-                        push(lo + m.start(), lo + m.end());
+            Trigger::Keywords(_) if keyword_field => push(report.start, report.end),
+            Trigger::Keywords(di) => {
+                for &(owner, s, e) in keyword_hits {
+                    if owner == *di && s >= lo && e <= hi {
+                        push(s, e);
                     }
+                }
+                // Hits come in start order, but merged windows of other detectors' keywords may
+                // leave this list unordered: restore the order.
+                if !out.is_sorted_by_key(|w| w.start) {
+                    out.sort_unstable_by_key(|w| w.start);
+                    let mut kept = 0;
+                    for i in 1..out.len() {
+                        if out[i].start <= out[kept].end + MERGE_GAP {
+                            out[kept].end = out[kept].end.max(out[i].end);
+                        } else {
+                            kept += 1;
+                            out[kept] = out[i].clone();
+                        }
+                    }
+                    out.truncate(kept + 1);
                 }
             }
         }
@@ -493,16 +594,8 @@ impl Engine {
             if m.start() >= report.end {
                 break;
             }
-            let mut best_end = self.try_pattern(
-                gi,
-                m.pattern(),
-                m.start(),
-                m.end(),
-                hay,
-                &window,
-                report,
-                scratch,
-            );
+            let mut best_end =
+                self.try_pattern(gi, m.pattern(), m.start(), m.end(), hay, report, scratch);
             // Other patterns of the group that match at the same start get their chance too.
             if let (Some(all), Some(cache)) = (&group.all, scratch.all_caches[gi].as_mut()) {
                 let set = &mut scratch.patset[gi];
@@ -520,16 +613,8 @@ impl Engine {
                         .range(m.start()..window.end)
                         .anchored(Anchored::Pattern(pid));
                     if let Some(alt) = group.regex.search_with(&mut scratch.caches[gi], &input) {
-                        let end = self.try_pattern(
-                            gi,
-                            pid,
-                            alt.start(),
-                            alt.end(),
-                            hay,
-                            &window,
-                            report,
-                            scratch,
-                        );
+                        let end =
+                            self.try_pattern(gi, pid, alt.start(), alt.end(), hay, report, scratch);
                         best_end = best_end.max(end);
                     }
                 }
@@ -550,7 +635,6 @@ impl Engine {
         start: usize,
         end: usize,
         hay: &[u8],
-        window: &Range<usize>,
         report: &Range<usize>,
         scratch: &mut Scratch,
     ) -> Option<usize> {
@@ -558,8 +642,11 @@ impl Engine {
         let (mut start, mut end) = (start, end);
         if group.value_group[pid.as_usize()] {
             let caps = &mut scratch.captures[gi];
+            // The same pattern, anchored at the same start, ends at the same place: searching
+            // just the match keeps the capture engine on its fast bounded backtracker. (The
+            // bytes around the span still count for look-around assertions.)
             let input = Input::new(hay)
-                .range(start..window.end)
+                .range(start..end)
                 .anchored(Anchored::Pattern(pid));
             group
                 .regex
@@ -620,6 +707,15 @@ impl Engine {
         {
             context = context::Verdict::Supported;
         }
+        let refs = &self.context_detectors[usize::from(di)];
+        if context == context::Verdict::Absent && !refs.is_empty() {
+            let w = d.context.window;
+            let near =
+                |h: &Hit| h.end.saturating_add(w) >= start && h.start <= end.saturating_add(w);
+            if hits.iter().any(|h| refs.contains(&h.detector) && near(h)) {
+                context = context::Verdict::Supported;
+            }
+        }
         let supported = match context {
             context::Verdict::Suppressed => return None,
             context::Verdict::Supported => true,
@@ -627,7 +723,13 @@ impl Engine {
             context::Verdict::Absent => false,
         };
         let verdict = match &d.validator {
-            Some((_, f)) => f(&hay[start..end], &self.ctx),
+            Some((_, f)) => f(
+                &hay[start..end],
+                &Ctx {
+                    context: supported,
+                    ..self.ctx
+                },
+            ),
             None => Verdict::Valid,
         };
         if verdict == Verdict::Invalid {
@@ -708,6 +810,74 @@ pub fn for_each_digit_run(hay: &[u8], k: usize, mut f: impl FnMut(usize, usize))
     if let Some(s) = run {
         emit(s, hay.len());
     }
+}
+
+/// Calls `f(i)` for every capitalised word start in `hay`: an ASCII capital at `i`, followed by
+/// an ASCII lower-case letter or a Latin letter in UTF-8 (lead byte 0xC3–0xC5: `Ré`, `Mü`), and
+/// not preceded by an ASCII letter or digit.
+///
+/// Same 64-byte block scheme as [`for_each_digit_run`]: class bitmasks per block, then bit
+/// operations, so text without capitals costs a few instructions per 8 bytes.
+pub fn for_each_capitalised(hay: &[u8], mut f: impl FnMut(usize)) {
+    const BLOCK: usize = 64;
+    // Whether the byte before the current block is a letter or digit.
+    let mut prev_word = false;
+    let mut base = 0;
+    while base < hay.len() {
+        let block = &hay[base..hay.len().min(base + BLOCK)];
+        let len = block.len();
+        let upper = class_mask(block, b'A', b'Z');
+        let lower = class_mask(block, b'a', b'z') | latin_lead_mask(block);
+        let word = upper | class_mask(block, b'a', b'z') | class_mask(block, b'0', b'9');
+        // Bit i: byte i + 1 is lower-case (for the last byte, look at the next block's first).
+        let next_lower = (lower >> 1)
+            | (u64::from(
+                hay.get(base + len)
+                    .is_some_and(|b| b.is_ascii_lowercase() || (0xC3..=0xC5).contains(b)),
+            ) << (len - 1));
+        let prev = (word << 1) | u64::from(prev_word);
+        let mut hits = upper & next_lower & !prev;
+        while hits != 0 {
+            f(base + hits.trailing_zeros() as usize);
+            hits &= hits - 1;
+        }
+        prev_word = (word >> (len - 1)) & 1 == 1;
+        base += len;
+    }
+}
+
+/// Bit `i` is set when `block[i]` is 0xC3, 0xC4 or 0xC5: the UTF-8 lead bytes of Latin-1
+/// Supplement and Latin Extended-A letters.
+#[inline]
+fn latin_lead_mask(block: &[u8]) -> u64 {
+    let mut mask = 0u64;
+    for (i, &b) in block.iter().enumerate() {
+        mask |= u64::from((0xC3..=0xC5).contains(&b)) << i;
+    }
+    mask
+}
+
+/// Bit `i` is set when `lo <= block[i] <= hi` (`block.len() <= 64`, `lo` and `hi` ASCII).
+#[inline]
+fn class_mask(block: &[u8], lo: u8, hi: u8) -> u64 {
+    const HI: u64 = 0x8080_8080_8080_8080;
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let (ge_lo, gt_hi) = (ONES * u64::from(lo), ONES * u64::from(hi + 1));
+    let mut mask = 0u64;
+    let mut words = block.chunks_exact(8);
+    for (i, word) in words.by_ref().enumerate() {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(word);
+        let x = u64::from_le_bytes(bytes);
+        let flags = (x | HI).wrapping_sub(ge_lo) & !(x | HI).wrapping_sub(gt_hi) & !x & HI;
+        let packed = ((flags >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56;
+        mask |= packed << (8 * i);
+    }
+    let done = block.len() - words.remainder().len();
+    for (i, &b) in words.remainder().iter().enumerate() {
+        mask |= u64::from((lo..=hi).contains(&b)) << (done + i);
+    }
+    mask
 }
 
 /// Bit `i` is set when `block[i]` is an ASCII digit (`block.len() <= 64`).
@@ -825,6 +995,34 @@ mod tests {
         assert_eq!(runs(&across, 5), vec![(60, 130)]);
         assert_eq!(runs(&"7".repeat(128), 1), vec![(0, 128)]);
         assert_eq!(runs("1a22b333", 2), vec![(2, 4), (5, 8)]);
+    }
+
+    #[test]
+    fn capitalised_words_across_blocks() {
+        let caps = |hay: &str| {
+            let mut v = Vec::new();
+            for_each_capitalised(hay.as_bytes(), |i| v.push(i));
+            v
+        };
+        assert_eq!(caps("Jane Doe, INFO x3Ab aB Ab"), vec![0, 5, 23]);
+        // A superset is fine (windows only): `MÜ` looks like `Mü`.
+        assert_eq!(caps("la République, MÜLLER"), vec![3, 16]);
+        let long = format!("{}Ab{}Cd", "x ".repeat(31), " ".repeat(60));
+        assert_eq!(caps(&long), vec![62, 124]);
+        let edge = format!("{}Ab", "-".repeat(63));
+        assert_eq!(caps(&edge), vec![63]);
+        let glued = format!("{}aAb", "-".repeat(63));
+        assert!(caps(&glued).is_empty());
+        assert!(caps("").is_empty() && caps("A").is_empty());
+        let bytes: Vec<u8> = (0..=255u8).collect();
+        for start in 0..bytes.len() {
+            let block = &bytes[start..bytes.len().min(start + 64)];
+            let expected = block
+                .iter()
+                .enumerate()
+                .fold(0u64, |m, (i, b)| m | u64::from(b.is_ascii_lowercase()) << i);
+            assert_eq!(class_mask(block, b'a', b'z'), expected, "at {start}");
+        }
     }
 
     #[test]

@@ -69,6 +69,11 @@ pub struct DetectorSpec {
     /// Maximum distance in bytes between a keyword and the match; 0 means inside the match.
     #[serde(default)]
     pub keyword_window: usize,
+    /// A built-in prefilter for detectors whose matches have no digits, rare bytes or keywords:
+    /// `"capitalised"` searches only around capitalised words (an ASCII capital followed by a
+    /// lower-case letter at the start of a word), which every match must then contain.
+    #[serde(default)]
+    pub prefilter: Option<String>,
     /// Regular expressions (ASCII mode, byte-oriented) that produce candidates.
     #[serde(rename = "pattern")]
     pub patterns: Vec<PatternSpec>,
@@ -131,6 +136,11 @@ pub struct ContextSpec {
     /// line, or inside the match (`version`, `order*`, …); same matching rules as `words`.
     #[serde(default)]
     pub negative: Vec<String>,
+    /// Ids of other detectors whose findings within the window count as context words (a
+    /// person's name next to a health term). Those detectors run first; ids not in the
+    /// running catalogue are ignored.
+    #[serde(default)]
+    pub detectors: Vec<String>,
 }
 
 fn default_window() -> usize {
@@ -149,6 +159,7 @@ impl Default for ContextSpec {
             boost: default_boost(),
             required: false,
             negative: Vec::new(),
+            detectors: Vec::new(),
         }
     }
 }

@@ -14,6 +14,7 @@ mod ids_it;
 mod ids_nordic;
 mod ids_world;
 mod mrz;
+mod names;
 mod network;
 mod norm;
 mod phone;
@@ -21,6 +22,7 @@ mod ssn;
 mod vin;
 
 pub use date::parse_date;
+pub use names::warm_up as warm_up_names;
 
 /// Outcome of validating one candidate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,6 +47,9 @@ fn valid_if(ok: bool) -> Verdict {
 pub struct Ctx {
     /// Today's date as (year, month, day), for plausibility checks.
     pub today: (i32, u8, u8),
+    /// Whether a context word (or the field name) supports this candidate: validators of weak
+    /// shapes may accept more with it (a name that is also a common word after `Dear`).
+    pub context: bool,
 }
 
 /// A validator function.
@@ -84,6 +89,7 @@ const VALIDATORS: &[(&str, ValidatorFn)] = &[
     ("passport", mrz::passport),
     ("mac_address", network::mac_address),
     ("vin", vin::vin),
+    ("person_name", names::person_name),
 ];
 
 /// Looks a validator up by name.
@@ -99,6 +105,7 @@ pub fn names() -> Vec<&'static str> {
 #[cfg(test)]
 pub(crate) const TODAY: Ctx = Ctx {
     today: (2026, 1, 1),
+    context: false,
 };
 
 #[cfg(test)]

@@ -1,0 +1,223 @@
+//! Word lists: data files in `detectors/lists/` that detectors refer to by name.
+//!
+//! A list is `detectors/lists/NAME.txt`, or every `*.txt` file under `detectors/lists/NAME/`
+//! (one list from several sources, each file with its own provenance header). One entry per
+//! line; blank lines and lines starting with `#` are ignored; an entry ending in `*` is a stem.
+//!
+//! Detector files use lists in two places:
+//!
+//! * in `keywords`, `context.words` and `context.negative`, an entry `"@NAME"` stands for every
+//!   entry of the list;
+//! * in a pattern's regex, `{@NAME}` stands for a non-capturing alternation of the entries,
+//!   escaped (`{@street_types}` → `(?:street|road|…)`); a stem `abc*` becomes `abc` followed
+//!   by up to 20 letters.
+//!
+//! Validators read lists as [`WordSet`]s for token look-ups (person names).
+
+use std::collections::HashSet;
+
+include!(concat!(env!("OUT_DIR"), "/builtin_lists.rs"));
+
+/// The entries of the built-in list `name`, in file order; `None` if there is no such list.
+pub fn entries(name: &str) -> Option<Vec<&'static str>> {
+    let prefix = format!("{name}/");
+    let mut found = false;
+    let mut out = Vec::new();
+    for (list, text) in BUILTIN_LISTS {
+        if *list == name || list.starts_with(&prefix) {
+            found = true;
+            out.extend(
+                text.lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty() && !l.starts_with('#')),
+            );
+        }
+    }
+    found.then_some(out)
+}
+
+/// Names of all built-in lists (directories count once), for error messages.
+pub fn names() -> Vec<String> {
+    let mut v: Vec<String> = BUILTIN_LISTS
+        .iter()
+        .map(|(n, _)| n.split('/').next().unwrap_or(n).to_string())
+        .collect();
+    v.dedup();
+    v
+}
+
+fn unknown(name: &str) -> String {
+    format!("unknown word list `@{name}`; known: {}", names().join(", "))
+}
+
+/// Replaces every `@NAME` entry of `words` with the entries of list `NAME`.
+pub fn expand_words(words: &[String]) -> Result<Vec<String>, String> {
+    let mut out = Vec::with_capacity(words.len());
+    for w in words {
+        match w.strip_prefix('@') {
+            Some(name) => {
+                let list = entries(name).ok_or_else(|| unknown(name))?;
+                out.extend(list.into_iter().map(str::to_string));
+            }
+            None => out.push(w.clone()),
+        }
+    }
+    Ok(out)
+}
+
+/// Replaces every `{@NAME}` in `regex` with an alternation of the list's entries.
+pub fn expand_regex(regex: &str) -> Result<String, String> {
+    let mut out = String::with_capacity(regex.len());
+    let mut rest = regex;
+    while let Some(at) = rest.find("{@") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 2..];
+        let end = after
+            .find('}')
+            .ok_or_else(|| "`{@` without a closing `}`".to_string())?;
+        let name = &after[..end];
+        let list = entries(name).ok_or_else(|| unknown(name))?;
+        if list.is_empty() {
+            return Err(format!("word list `@{name}` is empty"));
+        }
+        // Longest first, so that an alternation prefers `multiple sclerosis` to `multiple`.
+        let mut list = list;
+        list.sort_by_key(|e| std::cmp::Reverse(e.len()));
+        out.push_str("(?:");
+        for (i, e) in list.iter().enumerate() {
+            if i > 0 {
+                out.push('|');
+            }
+            match e.strip_suffix('*') {
+                Some(stem) => {
+                    out.push_str(&regex_syntax::escape(stem));
+                    out.push_str(r"[a-zA-Z\x80-\xff]{0,20}");
+                }
+                None => out.push_str(&regex_syntax::escape(e)),
+            }
+        }
+        out.push(')');
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// A set of words for exact look-ups, case-folded with [`fold`].
+#[derive(Debug, Default)]
+pub struct WordSet {
+    words: HashSet<Vec<u8>>,
+}
+
+/// Longest word a [`WordSet`] looks up; longer tokens are never members.
+pub const MAX_WORD: usize = 48;
+
+impl WordSet {
+    /// The set of the entries of the built-in lists `names` (missing lists add nothing).
+    pub fn from_lists(names: &[&str]) -> WordSet {
+        let mut words = HashSet::new();
+        let mut buf = [0u8; MAX_WORD];
+        for name in names {
+            for e in entries(name).unwrap_or_default() {
+                if let Some(w) = fold(e.as_bytes(), &mut buf) {
+                    words.insert(w.to_vec());
+                }
+            }
+        }
+        WordSet { words }
+    }
+
+    /// Whether `word` (any case) is in the set. Allocates nothing.
+    pub fn contains(&self, word: &[u8]) -> bool {
+        let mut buf = [0u8; MAX_WORD];
+        fold(word, &mut buf).is_some_and(|w| self.words.contains(w))
+    }
+
+    /// Number of words.
+    pub fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+}
+
+/// Lower-cases `word` into `buf`: ASCII letters, and the capitals of Latin-1 Supplement and
+/// Latin Extended-A as UTF-8 (`Ü` → `ü`, `Ł` → `ł`); other bytes are kept. `None` when the
+/// word is longer than `buf`.
+pub fn fold<'a>(word: &[u8], buf: &'a mut [u8; MAX_WORD]) -> Option<&'a [u8]> {
+    if word.len() > MAX_WORD {
+        return None;
+    }
+    let out = &mut buf[..word.len()];
+    out.copy_from_slice(word);
+    let mut i = 0;
+    while i < out.len() {
+        let b = out[i];
+        if b.is_ascii_uppercase() {
+            out[i] = b + 32;
+        } else if b == 0xC3 && i + 1 < out.len() && (0x80..=0x9E).contains(&out[i + 1]) {
+            // U+00C0..U+00DE, except U+00D7 (×), map to U+00E0..U+00FE.
+            if out[i + 1] != 0x97 {
+                out[i + 1] += 0x20;
+            }
+            i += 1;
+        } else if (b == 0xC4 || b == 0xC5) && i + 1 < out.len() {
+            // Latin Extended-A pairs capitals (even code points) with small letters, except
+            // U+0138..U+0148 and U+0179..U+017E where the capital is odd.
+            let cp = (u32::from(b & 0x1F) << 6) | u32::from(out[i + 1] & 0x3F);
+            let odd_capitals = (0x139..=0x148).contains(&cp) || (0x179..=0x17E).contains(&cp);
+            if (cp % 2 == 0) != odd_capitals && cp != 0x138 && cp != 0x178 {
+                let lower = cp + 1;
+                out[i] = 0xC0 | (lower >> 6) as u8;
+                out[i + 1] = 0x80 | (lower & 0x3F) as u8;
+            }
+            i += 1;
+        }
+        i += 1;
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_load_and_directories_merge() {
+        let first = entries("first_names").expect("first names");
+        assert!(first.len() > 10_000, "{}", first.len());
+        assert!(first.contains(&"Jörg") && first.contains(&"John"));
+        assert!(entries("nope").is_none());
+        assert!(names().contains(&"surnames".to_string()));
+    }
+
+    #[test]
+    fn words_and_regexes_expand() {
+        let w = expand_words(&["x".into(), "@name_words".into()]).expect("known");
+        assert!(w.len() > 100 && w[0] == "x" && w.contains(&"will".to_string()));
+        assert!(expand_words(&["@nope".into()]).is_err());
+        let r = expand_regex(r"\b{@name_words}\b").expect("known");
+        assert!(r.starts_with(r"\b(?:") && r.ends_with(r")\b") && r.contains("|will|"));
+        assert!(expand_regex("{@nope}").is_err() && expand_regex("{@x").is_err());
+        assert_eq!(expand_regex("a{1,2}").expect("no list"), "a{1,2}");
+    }
+
+    #[test]
+    fn folding_covers_latin_capitals() {
+        let mut buf = [0u8; MAX_WORD];
+        let f = |s: &str, buf: &mut [u8; MAX_WORD]| {
+            String::from_utf8(fold(s.as_bytes(), buf).expect("short").to_vec()).expect("utf8")
+        };
+        assert_eq!(f("MÜLLER", &mut buf), "müller");
+        assert_eq!(f("ŁUKASZ", &mut buf), "łukasz");
+        assert_eq!(f("Émile Ñoño", &mut buf), "émile ñoño");
+        assert_eq!(f("ĽUBICA", &mut buf), "ľubica");
+        assert_eq!(f("ŽOFIA ×", &mut buf), "žofia ×");
+        let set = WordSet::from_lists(&["surnames"]);
+        assert!(set.contains(b"M\xc3\x9cLLER") && set.contains(b"smith") && !set.contains(b"xq"));
+        assert!(!set.contains(&[b'a'; 100]));
+    }
+}
