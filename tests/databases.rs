@@ -277,6 +277,14 @@ fn an_unreachable_database_does_not_stop_the_file_scan() {
 fn audit_of_share_and_databases_reports_the_planted_gaps() {
     let dir = tempfile::tempdir().expect("tempdir");
     copy_dir(&root().join("examples/share"), &dir.path().join("share"));
+    // A sick note: health data (Art. 9) where payroll names no Art. 9(2) condition.
+    let absence = dir.path().join("share/hr/absence");
+    std::fs::create_dir_all(&absence).expect("mkdir");
+    std::fs::write(
+        absence.join("sick_note_2026.txt"),
+        "Patient Maria Schmidt was diagnosed with type 2 diabetes and takes insulin daily.\n",
+    )
+    .expect("write");
     // The event lake: a Hive-partitioned Parquet dataset, one partition older than a year.
     for (dt, n) in [("2019-03-01", 150), ("2026-10-01", 150)] {
         write_events(
@@ -322,7 +330,8 @@ fn audit_of_share_and_databases_reports_the_planted_gaps() {
         "undeclared_category analytics lake/events#user_email user.contact.email",
         "retention_breach crm postgres: crm.public.customers -",
         "retention_breach it-logs files: share/it/** -",
-        "retention_breach payroll files: share/hr/** user.financial.bank_account",
+        "retention_breach payroll files: share/hr/** -",
+        "special_category_without_condition payroll share/hr/absence/sick_note_2026.txt user.health",
         "retention_breach security-audit postgres: crm.audit.* -",
         "retention_breach support postgres: crm.public.tickets -",
         "retention_breach webshop mysql: shop.*.customers -",
@@ -339,6 +348,10 @@ fn audit_of_share_and_databases_reports_the_planted_gaps() {
         "undeclared_category support share/support/tickets/2024/ticket-1057.txt user.government_id.national_identification_number",
         "undeclared_category support share/support/tickets/2024/ticket-1101.txt user.government_id.national_identification_number",
         "undocumented_location - crm.hr.Employee Records.E-Mail Address user.contact.email",
+        "undocumented_location - crm.hr.Employee Records.Full Name user.name",
+        "undocumented_location - share/.secret_notes.txt user.name",
+        "undocumented_location - share/notes/contacts_latin1.txt user.name",
+        "undocumented_location - share/notes/meeting_notes_utf16.txt user.name",
         "undocumented_location - crm.hr.Employee Records.geburtsdatum user.demographic.date_of_birth",
         "undocumented_location - crm.hr.employee_contacts.contacts user.contact.email",
         "undocumented_location - crm.hr.we\"ird.naïve col user.contact.email",
