@@ -30,6 +30,9 @@ pub struct Finding {
     pub pattern: String,
     /// A context word was found near the value (or, for a column, in its name).
     pub context: bool,
+    /// How the confidence came about (with `--explain`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explain: Option<Explanation>,
     /// For a finding about a whole column: the column's evidence. `confidence` is then the
     /// column confidence and `masked` its first example.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -152,6 +155,29 @@ impl ParquetLocation {
             self.column
         )
     }
+}
+
+/// How a finding's confidence came about: the recognizer's parts that produced it.
+#[derive(Debug, Clone, Serialize, JsonSchema, PartialEq)]
+pub struct Explanation {
+    /// Pattern name.
+    pub pattern: String,
+    /// The pattern's regex.
+    pub regex: String,
+    /// The pattern's base confidence.
+    pub base_confidence: f32,
+    /// Validator run, if any.
+    pub validator: Option<String>,
+    /// The validator flagged a test or reserved value (confidence capped).
+    pub test_value: bool,
+    /// Context (a nearby word or the field's name) supported the value.
+    pub context: bool,
+    /// Confidence added by context.
+    pub context_boost: f32,
+    /// Final confidence.
+    pub confidence: f32,
+    /// The steps, for people.
+    pub steps: Vec<String>,
 }
 
 /// Column-level evidence: for findings about a whole column (databases, Parquet) rather than

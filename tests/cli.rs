@@ -784,3 +784,42 @@ fn json_key_paths_are_field_context() {
     ];
     assert_eq!(got, want, "{findings:#?}");
 }
+
+#[test]
+fn explain_shows_pattern_validator_and_context() {
+    let dir = TempDir::new().expect("tempdir");
+    write(
+        dir.path(),
+        "t.txt",
+        format!(
+            "Customer SSN: 536-22-8726\n{}\nemployee 536-22-8726 onboarded\ncard 4111 1111 1111 1111\n",
+            "lorem ipsum ".repeat(10)
+        ),
+    );
+    let (_, findings, _) = scan_jsonl(
+        dir.path(),
+        &["t.txt", "--no-store", "--explain", "--min-confidence", "0"],
+    );
+    let e: Vec<&Value> = findings.iter().map(|f| &f["explain"]).collect();
+    assert_eq!(e.len(), 3, "{findings:#?}");
+    assert_eq!(e[0]["pattern"], "dashed");
+    assert_eq!(e[0]["validator"], "us_ssn");
+    assert_eq!(e[0]["context"], true);
+    assert_eq!(findings[0]["confidence"], e[0]["confidence"]);
+    assert_eq!(e[1]["context"], false, "no context word on the second line");
+    assert!(
+        e[1]["base_confidence"].as_f64() == findings[1]["confidence"].as_f64(),
+        "without context the base confidence stands"
+    );
+    assert_eq!(e[2]["test_value"], true);
+    assert!(
+        e[2]["steps"][1]
+            .as_str()
+            .is_some_and(|s| s.contains("test or reserved value")),
+        "{}",
+        e[2]
+    );
+    // Without --explain there is no explanation.
+    let (_, plain, _) = scan_jsonl(dir.path(), &["t.txt", "--no-store"]);
+    assert!(plain.iter().all(|f| f.get("explain").is_none()));
+}

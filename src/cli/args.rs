@@ -255,6 +255,12 @@ pub struct ScanArgs {
     #[arg(long)]
     pub show_values: bool,
 
+    /// Explain every finding: the pattern, validator and context that produced its
+    /// confidence (an `explain` object in JSON, JSONL and SARIF output; steps in the human
+    /// report).
+    #[arg(long)]
+    pub explain: bool,
+
     /// Exit with 2 if any file could not be read.
     #[arg(long)]
     pub strict: bool,

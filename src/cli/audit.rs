@@ -120,6 +120,7 @@ pub fn audit(args: AuditArgs, config: ScanConfig) -> Result<u8> {
         respect_gitignore: false,
         follow: false,
         show_values: false,
+        explain: false,
         strict: false,
         quiet: args.quiet,
         store: Some(store.clone()),

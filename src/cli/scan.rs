@@ -294,6 +294,7 @@ pub fn execute(args: ScanArgs, config: ScanConfig, write_report: bool) -> Result
         limits,
         progress: Default::default(),
         fingerprints: store.is_some(),
+        explain: args.explain,
         content_hash,
         known,
     };

@@ -40,6 +40,20 @@ impl Writer for Human<'_> {
 
     fn findings(&mut self, findings: &[Finding]) -> io::Result<()> {
         for f in findings {
+            if let Some(e) = &f.explain {
+                let at = match &f.location {
+                    Location::File(l) => format!("{}:{}:{}", l.path, l.line, l.column),
+                    other => other.asset().into_owned(),
+                };
+                writeln!(
+                    self.out,
+                    "{at}: {} {} ({:.2})\n    {}",
+                    f.detector,
+                    f.masked,
+                    f.confidence,
+                    e.steps.join("\n    ")
+                )?;
+            }
             let Location::File(loc) = &f.location else {
                 continue;
             };

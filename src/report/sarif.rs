@@ -125,6 +125,9 @@ impl Writer for Sarif<'_> {
                 }
             });
             let mut properties = json!({"confidence": f.confidence, "category": f.category, "testValue": f.test_value});
+            if let Some(e) = &f.explain {
+                properties["explain"] = json!(e);
+            }
             let mut message = format!("{} found: {}", f.detector, f.masked);
             if !inner.is_empty() {
                 // Inside a document or archive: the region is relative to that inner text.

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use super::stream::{Located, StreamScanner};
 use crate::detection::{Engine, mask};
-use crate::finding::{FileLocation, Finding, Location, ScanError, Skipped};
+use crate::finding::{Explanation, FileLocation, Finding, Location, ScanError, Skipped};
 use crate::source::extract::{self, Cells, Inner, Limits, Sink};
 use crate::source::text::TextEncoding;
 use crate::source::{Stamp, io_kind};
@@ -80,13 +80,61 @@ pub fn location(
     }
 }
 
+/// What a finding carries besides its value and location.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FindingFlags {
+    /// Compute the keyed fingerprint of the value.
+    pub fingerprints: bool,
+    /// Attach an [`Explanation`].
+    pub explain: bool,
+}
+
+/// How a hit's confidence came about.
+pub fn explain(engine: &Engine, hit: &crate::detection::Hit) -> Explanation {
+    let d = &engine.detectors()[usize::from(hit.detector)];
+    let p = &d.patterns[usize::from(hit.pattern)];
+    let mut steps = vec![format!(
+        "pattern `{}` matched (base confidence {:.2})",
+        p.name, p.confidence
+    )];
+    match &d.validator {
+        Some((name, _)) if hit.test_value => steps.push(format!(
+            "validator `{name}`: a well-known test or reserved value, confidence capped at {:.2}",
+            crate::detection::engine::TEST_VALUE_CONFIDENCE
+        )),
+        Some((name, _)) => steps.push(format!("validator `{name}`: valid")),
+        None => steps.push("no validator".into()),
+    }
+    if hit.context {
+        steps.push(format!(
+            "context: a context word near the value or the field's name supports it (+{:.2})",
+            d.context.boost
+        ));
+    } else if p.require_context {
+        steps.push("context: required and present".into());
+    } else {
+        steps.push("context: none found".into());
+    }
+    Explanation {
+        pattern: p.name.clone(),
+        regex: p.regex.clone(),
+        base_confidence: p.confidence,
+        validator: d.validator.as_ref().map(|(n, _)| n.clone()),
+        test_value: hit.test_value,
+        context: hit.context,
+        context_boost: if hit.context { d.context.boost } else { 0.0 },
+        confidence: (hit.confidence * 100.0).round() / 100.0,
+        steps,
+    }
+}
+
 /// Builds a finding from a located hit.
 pub fn finding(
     engine: &Engine,
     located: &Located<'_>,
     location: FileLocation,
     show_values: bool,
-    fingerprints: bool,
+    flags: FindingFlags,
 ) -> Finding {
     let hit = located.hit;
     let detector = &engine.detectors()[usize::from(hit.detector)];
@@ -102,7 +150,8 @@ pub fn finding(
         pattern: detector.patterns[usize::from(hit.pattern)].name.clone(),
         context: hit.context,
         column: None,
-        fingerprint: if fingerprints {
+        explain: flags.explain.then(|| explain(engine, hit)),
+        fingerprint: if flags.fingerprints {
             crate::finding::fingerprint(raw)
         } else {
             0
@@ -119,7 +168,7 @@ struct FileSink<'a, 'e> {
     scanner: &'a mut StreamScanner<'e>,
     path: &'a str,
     show_values: bool,
-    fingerprints: bool,
+    flags: FindingFlags,
     emit: &'a mut dyn FnMut(Vec<Finding>),
     batch: Vec<Finding>,
     report: FileReport,
@@ -132,7 +181,7 @@ impl Sink for FileSink<'_, '_> {
             scanner,
             path,
             show_values,
-            fingerprints,
+            flags,
             emit,
             batch,
             report,
@@ -141,7 +190,7 @@ impl Sink for FileSink<'_, '_> {
         let engine = scanner.engine();
         let on_hit = |located: Located<'_>| {
             let loc = location(path, at, cells, &located);
-            batch.push(finding(engine, &located, loc, *show_values, *fingerprints));
+            batch.push(finding(engine, &located, loc, *show_values, *flags));
             report.findings += 1;
             if batch.len() == BATCH {
                 emit(std::mem::take(batch));
@@ -220,11 +269,11 @@ pub fn scan_file(
     path: &Path,
     limits: &Limits,
     show_values: bool,
-    fingerprints: bool,
+    flags: FindingFlags,
     emit: &mut dyn FnMut(Vec<Finding>),
 ) -> FileReport {
     match open(path) {
-        Ok(file) => scan_opened(scanner, file, path, limits, show_values, fingerprints, emit),
+        Ok(file) => scan_opened(scanner, file, path, limits, show_values, flags, emit),
         Err(report) => *report,
     }
 }
@@ -236,7 +285,7 @@ pub fn scan_opened(
     path: &Path,
     limits: &Limits,
     show_values: bool,
-    fingerprints: bool,
+    flags: FindingFlags,
     emit: &mut dyn FnMut(Vec<Finding>),
 ) -> FileReport {
     let display = path.display().to_string();
@@ -245,7 +294,7 @@ pub fn scan_opened(
         scanner,
         path: &display,
         show_values,
-        fingerprints,
+        flags,
         emit,
         batch: Vec::new(),
         report,

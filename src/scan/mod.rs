@@ -43,6 +43,8 @@ pub struct ScanOptions {
     pub progress: Arc<AtomicU64>,
     /// Compute keyed fingerprints of values (for distinct counts in the inventory).
     pub fingerprints: bool,
+    /// Attach an explanation to every finding (`--explain`).
+    pub explain: bool,
     /// Hash every file's content (XXH3-128) and compare hashes, not only size and
     /// modification time, when deciding whether a file changed.
     pub content_hash: bool,
@@ -64,6 +66,7 @@ impl Default for ScanOptions {
             limits: Limits::default(),
             progress: Arc::default(),
             fingerprints: false,
+            explain: false,
             content_hash: false,
             known: None,
             databases: Vec::new(),
@@ -204,7 +207,10 @@ pub fn run(
                                 &path,
                                 &options.limits,
                                 options.show_values,
-                                options.fingerprints,
+                                file::FindingFlags {
+                                    fingerprints: options.fingerprints,
+                                    explain: options.explain,
+                                },
                                 &mut emit,
                             );
                             report.stamp = stamp;
@@ -300,6 +306,7 @@ fn column_finding(v: &ColumnVerdict, location: Location, rows: Rows) -> Finding 
         test_value: false,
         pattern: "column".into(),
         context: v.name_context,
+        explain: None,
         column: Some(ColumnEvidence {
             hits: v.hits,
             distinct_hits: v.distinct_hits,
