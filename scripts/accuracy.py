@@ -630,6 +630,22 @@ def score(corpus, binary, markdown):
         f = json.loads(line)
         path = f["location"]["path"]
         found.add((path[len(root):] if path.startswith(root) else path, f["location"]["line"], f["detector"]))
+    # E-mail files are parsed into parts (headers, each body part): piimap reports lines relative
+    # to the part, the labels count lines of the raw file. Within an .eml file, findings and
+    # labels of a detector are matched by their order instead of their line.
+    def by_order(keys):
+        out, groups = set(), {}
+        for k in keys:
+            if k[0].endswith(".eml"):
+                groups.setdefault((k[0], k[2]), []).append(k[1])
+            else:
+                out.add(k)
+        for (path, det), lines in groups.items():
+            out.update((path, -(i + 1), det) for i in range(len(lines)))
+        return out
+
+    truth, found = by_order(truth), by_order(found)
+    column = {k for k in column if not k[0].endswith(".eml")}
     found_main = found - column
     dets = sorted({k[2] for k in truth | found_main})
     rows, tp_all, fp_all, fn_all = [], 0, 0, 0
