@@ -121,6 +121,8 @@ pub struct Engine {
     keyword_owner: Vec<u16>,
     /// Widest window pad of a keyword group.
     keyword_pad: usize,
+    /// Widest window pad of a capitalised-word group (0: there is none).
+    capitalised_pad: Option<usize>,
     /// Per detector: its keywords with word rules, to confirm a keyword near a candidate.
     keyword_words: Vec<Option<Words>>,
     options: EngineOptions,
@@ -167,6 +169,8 @@ pub struct Scratch {
     windows: Vec<Range<usize>>,
     /// Keyword hits of the current scan: (detector, start, end).
     keyword_hits: Vec<(u16, usize, usize)>,
+    /// Capitalised word starts of the current scan.
+    capitals: Vec<usize>,
     hits: Vec<Hit>,
     field: FieldContext,
 }
@@ -343,6 +347,11 @@ impl Engine {
                     .collect()
             })
             .collect();
+        let capitalised_pad = groups
+            .iter()
+            .filter(|g| matches!(g.trigger, Trigger::Capitalised(_)))
+            .map(|g| g.pad)
+            .max();
         // Detectors that serve as others' context run first, so their hits are there in time.
         let serves: Vec<bool> = (0..detectors.len())
             .map(|i| context_detectors.iter().any(|c| c.contains(&(i as u16))))
@@ -365,6 +374,7 @@ impl Engine {
             keywords,
             keyword_owner,
             keyword_pad,
+            capitalised_pad,
             context_detectors,
             keyword_words,
             options,
@@ -415,6 +425,7 @@ impl Engine {
                 .collect(),
             windows: Vec::new(),
             keyword_hits: Vec::new(),
+            capitals: Vec::new(),
             hits: Vec::new(),
             field: FieldContext::default(),
         }
@@ -487,6 +498,14 @@ impl Engine {
                     .push((owner, lo + m.start(), lo + m.end()));
             }
         }
+        // One capitalised-word pass for all such groups.
+        scratch.capitals.clear();
+        if let (Some(pad), false) = (self.capitalised_pad, scratch.field.active) {
+            let lo = report.start.saturating_sub(pad);
+            let hi = report.end.saturating_add(pad).min(hay.len());
+            let capitals = &mut scratch.capitals;
+            for_each_capitalised(&hay[lo..hi], |i| capitals.push(lo + i));
+        }
         for (gi, group) in self.groups.iter().enumerate() {
             let field_active = scratch.field.active;
             self.windows(
@@ -494,7 +513,7 @@ impl Engine {
                 hay,
                 &report,
                 (keyword_field, field_active),
-                &scratch.keyword_hits,
+                (&scratch.keyword_hits, &scratch.capitals),
                 &mut scratch.windows,
             );
             for wi in 0..scratch.windows.len() {
@@ -514,7 +533,7 @@ impl Engine {
         hay: &[u8],
         report: &Range<usize>,
         (keyword_field, field_active): (bool, bool),
-        keyword_hits: &[(u16, usize, usize)],
+        (keyword_hits, capitals): (&[(u16, usize, usize)], &[usize]),
         out: &mut Vec<Range<usize>>,
     ) {
         out.clear();
@@ -547,7 +566,11 @@ impl Engine {
             // A field value is searched whole: `Élodie` alone in a `first_name` cell.
             Trigger::Capitalised(_) if field_active => push(report.start, report.end),
             Trigger::Capitalised(_) => {
-                for_each_capitalised(&hay[lo..hi], |i| push(lo + i, lo + i + 2))
+                for &i in capitals {
+                    if i >= lo && i < hi {
+                        push(i, i + 2);
+                    }
+                }
             }
             // A keyword in the field name: the value itself holds none.
             Trigger::Keywords(_) if keyword_field => push(report.start, report.end),
@@ -827,8 +850,9 @@ pub fn for_each_capitalised(hay: &[u8], mut f: impl FnMut(usize)) {
         let block = &hay[base..hay.len().min(base + BLOCK)];
         let len = block.len();
         let upper = class_mask(block, b'A', b'Z');
-        let lower = class_mask(block, b'a', b'z') | latin_lead_mask(block);
-        let word = upper | class_mask(block, b'a', b'z') | class_mask(block, b'0', b'9');
+        let ascii_lower = class_mask(block, b'a', b'z');
+        let lower = ascii_lower | latin_lead_mask(block);
+        let word = upper | ascii_lower | class_mask(block, b'0', b'9');
         // Bit i: byte i + 1 is lower-case (for the last byte, look at the next block's first).
         let next_lower = (lower >> 1)
             | (u64::from(
@@ -847,35 +871,39 @@ pub fn for_each_capitalised(hay: &[u8], mut f: impl FnMut(usize)) {
 }
 
 /// Bit `i` is set when `block[i]` is 0xC3, 0xC4 or 0xC5: the UTF-8 lead bytes of Latin-1
-/// Supplement and Latin Extended-A letters.
+/// Supplement and Latin Extended-A letters. With every high bit flipped these are the ASCII
+/// bytes `C`..=`E`, and ASCII bytes are out of [`class_mask`]'s range.
 #[inline]
 fn latin_lead_mask(block: &[u8]) -> u64 {
-    let mut mask = 0u64;
-    for (i, &b) in block.iter().enumerate() {
-        mask |= u64::from((0xC3..=0xC5).contains(&b)) << i;
-    }
-    mask
+    class_mask_flipped(block, 0x43, 0x45, 0x80)
 }
 
 /// Bit `i` is set when `lo <= block[i] <= hi` (`block.len() <= 64`, `lo` and `hi` ASCII).
 #[inline]
 fn class_mask(block: &[u8], lo: u8, hi: u8) -> u64 {
+    class_mask_flipped(block, lo, hi, 0)
+}
+
+/// [`class_mask`] of the bytes XOR `flip`.
+#[inline]
+fn class_mask_flipped(block: &[u8], lo: u8, hi: u8, flip: u8) -> u64 {
     const HI: u64 = 0x8080_8080_8080_8080;
     const ONES: u64 = 0x0101_0101_0101_0101;
+    let flips = ONES * u64::from(flip);
     let (ge_lo, gt_hi) = (ONES * u64::from(lo), ONES * u64::from(hi + 1));
     let mut mask = 0u64;
     let mut words = block.chunks_exact(8);
     for (i, word) in words.by_ref().enumerate() {
         let mut bytes = [0u8; 8];
         bytes.copy_from_slice(word);
-        let x = u64::from_le_bytes(bytes);
+        let x = u64::from_le_bytes(bytes) ^ flips;
         let flags = (x | HI).wrapping_sub(ge_lo) & !(x | HI).wrapping_sub(gt_hi) & !x & HI;
         let packed = ((flags >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56;
         mask |= packed << (8 * i);
     }
     let done = block.len() - words.remainder().len();
     for (i, &b) in words.remainder().iter().enumerate() {
-        mask |= u64::from((lo..=hi).contains(&b)) << (done + i);
+        mask |= u64::from((lo..=hi).contains(&(b ^ flip))) << (done + i);
     }
     mask
 }
@@ -1022,6 +1050,10 @@ mod tests {
                 .enumerate()
                 .fold(0u64, |m, (i, b)| m | u64::from(b.is_ascii_lowercase()) << i);
             assert_eq!(class_mask(block, b'a', b'z'), expected, "at {start}");
+            let leads = block.iter().enumerate().fold(0u64, |m, (i, b)| {
+                m | u64::from((0xC3..=0xC5).contains(b)) << i
+            });
+            assert_eq!(latin_lead_mask(block), leads, "at {start}");
         }
     }
 
