@@ -385,7 +385,22 @@ async fn scan_in_transaction(
         .filter_map(|(i, c)| text_expr(c, options.scan_blobs).map(|e| (i, e)))
         .collect();
     let is_view = matches!(rel.relkind.as_str(), "v" | "f");
-    let mut estimate = rel.estimate;
+    // Views and foreign tables have no row count in the catalogue: the planner's estimate
+    // sizes their sample without reading them.
+    let mut estimate = if is_view { None } else { rel.estimate };
+    if is_view && !options.full {
+        let plan = client
+            .simple_query(&format!("EXPLAIN (FORMAT JSON) SELECT * FROM {table}"))
+            .await?;
+        estimate = plan.iter().find_map(|m| match m {
+            SimpleQueryMessage::Row(r) => r
+                .get(0)
+                .and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok())
+                .and_then(|v| v[0]["Plan"]["Plan Rows"].as_f64())
+                .map(|n| n.max(0.0) as u64),
+            _ => None,
+        });
+    }
     if estimate.is_none() && !options.full {
         let row = client
             .query_one(&format!("SELECT count(*)::int8 FROM {table}"), &[])
