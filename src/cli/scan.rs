@@ -431,12 +431,7 @@ pub fn execute(args: ScanArgs, config: ScanConfig, write_report: bool) -> Result
             update_progress(&outcome);
         }
         Event::File(file) => {
-            if let Some(r) = &mut recorder
-                && store_error.is_none()
-                && let Err(e) = r.file(&file)
-            {
-                store_error = Some(e);
-            }
+            record(&mut recorder, &mut store_error, |r| r.file(&file));
             let s = &mut outcome.summary;
             if file.unchanged {
                 s.files_unchanged += 1;
@@ -468,37 +463,21 @@ pub fn execute(args: ScanArgs, config: ScanConfig, write_report: bool) -> Result
             update_progress(&outcome);
         }
         Event::Skipped(skipped) => {
-            if let Some(r) = &mut recorder
-                && store_error.is_none()
-                && let Err(e) = r.skipped(&skipped)
-            {
-                store_error = Some(e);
-            }
+            record(&mut recorder, &mut store_error, |r| r.skipped(&skipped));
             outcome.summary.files_skipped += 1;
             outcome.skipped.push(skipped);
         }
         Event::Table(table) => {
-            if let Some(r) = &mut recorder
-                && store_error.is_none()
-                && let Err(e) = r.table(&table)
-            {
-                store_error = Some(e);
-            }
+            record(&mut recorder, &mut store_error, |r| r.table(&table));
             let s = &mut outcome.summary;
             s.tables_scanned += 1;
             s.rows_read += table.rows_read;
-            let prefix = format!("{}.", table.locator());
-            let done: Vec<String> = open_assets
-                .keys()
-                .filter(|k| k.starts_with(&prefix))
-                .cloned()
-                .collect();
-            for k in done {
-                if let Some(asset) = open_assets.remove(&k) {
-                    s.assets_with_findings += 1;
-                    outcome.assets.push(asset);
-                }
-            }
+            close_assets(
+                &mut open_assets,
+                &format!("{}.", table.locator()),
+                &mut outcome,
+            );
+            let s = &mut outcome.summary;
             if let Some(reason) = &table.error {
                 let err = piimap::finding::ScanError {
                     path: format!("{}:{}", table.kind.source(), table.locator()),
@@ -512,26 +491,11 @@ pub fn execute(args: ScanArgs, config: ScanConfig, write_report: bool) -> Result
             update_progress(&outcome);
         }
         Event::Parquet(pq) => {
-            if let Some(r) = &mut recorder
-                && store_error.is_none()
-                && let Err(e) = r.parquet(&pq)
-            {
-                store_error = Some(e);
-            }
+            record(&mut recorder, &mut store_error, |r| r.parquet(&pq));
             let s = &mut outcome.summary;
             s.rows_read += pq.rows_read;
-            let prefix = format!("{}#", pq.path);
-            let done: Vec<String> = open_assets
-                .keys()
-                .filter(|k| k.starts_with(&prefix))
-                .cloned()
-                .collect();
-            for k in done {
-                if let Some(asset) = open_assets.remove(&k) {
-                    s.assets_with_findings += 1;
-                    outcome.assets.push(asset);
-                }
-            }
+            close_assets(&mut open_assets, &format!("{}#", pq.path), &mut outcome);
+            let s = &mut outcome.summary;
             for f in &pq.files {
                 s.bytes_scanned += f.bytes;
                 match (&f.error, f.error_kind) {
@@ -607,6 +571,36 @@ pub fn execute(args: ScanArgs, config: ScanConfig, write_report: bool) -> Result
         EXIT_CLEAN
     };
     Ok(Executed { code })
+}
+
+/// Runs one recording step unless an earlier one failed; keeps the first error.
+fn record(
+    recorder: &mut Option<piimap::inventory::Recorder<'_>>,
+    error: &mut Option<piimap::Error>,
+    step: impl FnOnce(&mut piimap::inventory::Recorder<'_>) -> piimap::Result<()>,
+) {
+    if let Some(r) = recorder
+        && error.is_none()
+        && let Err(e) = step(r)
+    {
+        *error = Some(e);
+    }
+}
+
+/// Moves the finished assets whose names start with `prefix` (a table's columns, a Parquet
+/// file's columns) from `open` to the outcome.
+fn close_assets(open: &mut HashMap<String, AssetSummary>, prefix: &str, outcome: &mut Outcome) {
+    let done: Vec<String> = open
+        .keys()
+        .filter(|k| k.starts_with(prefix))
+        .cloned()
+        .collect();
+    for k in done {
+        if let Some(asset) = open.remove(&k) {
+            outcome.summary.assets_with_findings += 1;
+            outcome.assets.push(asset);
+        }
+    }
 }
 
 #[cfg(test)]

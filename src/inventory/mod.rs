@@ -16,7 +16,7 @@ mod schema;
 use std::collections::HashMap;
 use std::path::Path;
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
@@ -765,18 +765,6 @@ impl Store {
             )
             .map_err(|e| self.sql_err(e))?;
         Ok(n as u64)
-    }
-
-    /// The detector set of the latest finished scan, if any.
-    pub fn last_detector_set(&self) -> Result<Option<String>> {
-        self.conn
-            .query_row(
-                "SELECT detector_set FROM scans WHERE finished_at IS NOT NULL ORDER BY id DESC LIMIT 1",
-                [],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(|e| self.sql_err(e))
     }
 }
 

@@ -144,17 +144,8 @@ pub fn za_id(s: &[u8], ctx: &Ctx) -> Verdict {
 
 #[cfg(test)]
 mod tests {
-    use super::super::TODAY;
+    use super::super::check;
     use super::*;
-
-    fn check(f: fn(&[u8], &Ctx) -> Verdict, valid: &[&str], invalid: &[&str]) {
-        for s in valid {
-            assert_eq!(f(s.as_bytes(), &TODAY), Verdict::Valid, "{s}");
-        }
-        for s in invalid {
-            assert_eq!(f(s.as_bytes(), &TODAY), Verdict::Invalid, "{s}");
-        }
-    }
 
     #[test]
     fn itin() {

@@ -108,6 +108,17 @@ pub(crate) const TODAY: Ctx = Ctx {
     context: false,
 };
 
+/// Asserts that `f` accepts every `valid` value and rejects every `invalid` one.
+#[cfg(test)]
+pub(crate) fn check(f: ValidatorFn, valid: &[&str], invalid: &[&str]) {
+    for s in valid {
+        assert_eq!(f(s.as_bytes(), &TODAY), Verdict::Valid, "{s}");
+    }
+    for s in invalid {
+        assert_eq!(f(s.as_bytes(), &TODAY), Verdict::Invalid, "{s}");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -29,7 +29,7 @@ use std::time::Duration;
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
-use crate::classification::column::ColumnVerdict;
+use crate::classification::column::{ColumnProfiler, ColumnVerdict};
 use crate::error::{Error, Result};
 
 /// Which engine a target is.
@@ -275,6 +275,56 @@ impl TableScan {
     pub fn locator(&self) -> String {
         format!("{}.{}.{}", self.database, self.schema, self.table)
     }
+}
+
+/// The small async runtime a database scan runs on.
+pub(crate) fn runtime(target: &DbTarget) -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Database {
+            target: target.display(),
+            message: format!("cannot start the async runtime: {e}"),
+        })
+}
+
+/// The select list of the scanned columns' text expressions (`1` when there is none).
+pub(crate) fn select_list(scanned: &[(usize, String)]) -> String {
+    if scanned.is_empty() {
+        return "1".to_string();
+    }
+    scanned
+        .iter()
+        .map(|(_, e)| e.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The outcome per column: `columns` are (name, declared type) in table order; `scanned`
+/// holds the indices of those read, in the same order as `profilers` and `undecodable`.
+pub(crate) fn column_scans<'c>(
+    columns: impl Iterator<Item = (&'c str, &'c str)>,
+    scanned: &[(usize, String)],
+    profilers: &[ColumnProfiler<'_>],
+    undecodable: &[u64],
+) -> Vec<ColumnScan> {
+    columns
+        .enumerate()
+        .map(|(i, (name, data_type))| {
+            let read = scanned.iter().position(|(x, _)| *x == i);
+            let profiler = read.and_then(|k| profilers.get(k));
+            ColumnScan {
+                name: name.to_string(),
+                data_type: data_type.to_string(),
+                scanned: profiler.is_some(),
+                non_null: profiler.map_or(0, ColumnProfiler::non_null),
+                nulls: profiler.map_or(0, ColumnProfiler::nulls),
+                undecodable: read.and_then(|k| undecodable.get(k)).copied().unwrap_or(0),
+                verdicts: profiler.map(ColumnProfiler::verdicts).unwrap_or_default(),
+            }
+        })
+        .collect()
 }
 
 /// Whether a date/timestamp column's name says it records when the row was made or changed.

@@ -7,8 +7,8 @@ use mysql_async::prelude::Queryable;
 use mysql_async::{Conn, Opts, OptsBuilder, Row, Value};
 
 use super::{
-    ColumnAge, ColumnScan, DbKind, DbOptions, DbTarget, TableFilter, TableScan, is_record_time,
-    quote_mysql, sample_percent,
+    ColumnAge, DbKind, DbOptions, DbTarget, TableFilter, TableScan, is_record_time, quote_mysql,
+    sample_percent,
 };
 use crate::classification::column::ColumnProfiler;
 use crate::detection::Engine;
@@ -171,14 +171,7 @@ pub fn scan(
     emit: &mut dyn FnMut(TableScan),
 ) -> Result<()> {
     let filter = TableFilter::new(options)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| Error::Database {
-            target: target.display(),
-            message: format!("cannot start the async runtime: {e}"),
-        })?;
+    let runtime = super::runtime(target)?;
     runtime.block_on(async {
         let opts = opts(target)?;
         let mut first = connect(&opts, target).await?;
@@ -297,15 +290,7 @@ async fn scan_in_transaction(
     }
     let total = estimate.unwrap_or(0);
     let sample = !options.full && total > options.sample_rows;
-    let exprs = if scanned.is_empty() {
-        "1".to_string()
-    } else {
-        scanned
-            .iter()
-            .map(|(_, e)| e.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let exprs = super::select_list(&scanned);
     let sql = if options.full {
         format!("SELECT {exprs} FROM {table}")
     } else if sample {
@@ -354,26 +339,14 @@ async fn scan_in_transaction(
     } else {
         estimate
     };
-    for (i, c) in rel.columns.iter().enumerate() {
-        let mut col = ColumnScan {
-            name: c.name.clone(),
-            data_type: c.column_type.clone(),
-            scanned: false,
-            non_null: 0,
-            nulls: 0,
-            undecodable: 0,
-            verdicts: Vec::new(),
-        };
-        if let Some(k) = scanned.iter().position(|(x, _)| *x == i) {
-            let p = &profilers[k];
-            col.scanned = true;
-            col.non_null = p.non_null();
-            col.nulls = p.nulls();
-            col.undecodable = undecodable[k];
-            col.verdicts = p.verdicts();
-        }
-        out.columns.push(col);
-    }
+    out.columns = super::column_scans(
+        rel.columns
+            .iter()
+            .map(|c| (c.name.as_str(), c.column_type.as_str())),
+        &scanned,
+        &profilers,
+        &undecodable,
+    );
     if let Some(e) = read_error {
         return Err(e);
     }

@@ -7,8 +7,8 @@ use futures_util::{StreamExt, TryStreamExt, pin_mut};
 use tokio_postgres::{Client, Config, NoTls, Row, SimpleQueryMessage};
 
 use super::{
-    ColumnAge, ColumnScan, DbKind, DbOptions, DbTarget, TableFilter, TableScan, is_record_time,
-    quote_pg, sample_percent,
+    ColumnAge, DbKind, DbOptions, DbTarget, TableFilter, TableScan, is_record_time, quote_pg,
+    sample_percent,
 };
 use crate::classification::column::ColumnProfiler;
 use crate::detection::Engine;
@@ -267,14 +267,7 @@ pub fn scan(
     emit: &mut dyn FnMut(TableScan),
 ) -> Result<()> {
     let filter = TableFilter::new(options)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| Error::Database {
-            target: target.display(),
-            message: format!("cannot start the async runtime: {e}"),
-        })?;
+    let runtime = super::runtime(target)?;
     runtime.block_on(async {
         let config = config(target)?;
         let first = connect(&config, target).await?;
@@ -409,15 +402,7 @@ async fn scan_in_transaction(
     }
     let total = estimate.unwrap_or(0);
     let sample = !options.full && total > options.sample_rows;
-    let exprs = if scanned.is_empty() {
-        "1".to_string()
-    } else {
-        scanned
-            .iter()
-            .map(|(_, e)| e.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let exprs = super::select_list(&scanned);
     let sql = if !sample {
         if options.full {
             format!("SELECT {exprs} FROM {table}")
@@ -479,30 +464,14 @@ async fn scan_in_transaction(
     } else {
         estimate
     };
-    let mut scanned_iter = scanned.iter().zip(profilers.iter()).peekable();
-    for (i, c) in rel.columns.iter().enumerate() {
-        let mut col = ColumnScan {
-            name: c.name.clone(),
-            data_type: c.data_type.clone(),
-            scanned: false,
-            non_null: 0,
-            nulls: 0,
-            undecodable: 0,
-            verdicts: Vec::new(),
-        };
-        if let Some(((j, _), p)) = scanned_iter.peek()
-            && *j == i
-        {
-            let k = scanned.iter().position(|(x, _)| *x == i).unwrap_or(0);
-            col.scanned = true;
-            col.non_null = p.non_null();
-            col.nulls = p.nulls();
-            col.undecodable = undecodable[k];
-            col.verdicts = p.verdicts();
-            scanned_iter.next();
-        }
-        out.columns.push(col);
-    }
+    out.columns = super::column_scans(
+        rel.columns
+            .iter()
+            .map(|c| (c.name.as_str(), c.data_type.as_str())),
+        &scanned,
+        &profilers,
+        &undecodable,
+    );
     if let Some(e) = stream_error {
         return Err(e);
     }
