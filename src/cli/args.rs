@@ -186,6 +186,14 @@ pub enum DetectorsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Print every detector pattern as one regex per line, word lists expanded and byte
+    /// classes explicit (`(?-u:…)`): the candidate shapes before validation and context, for
+    /// grep tools (`rg -f FILE`) and benchmarks.
+    Regex {
+        /// Also load detector files from this directory.
+        #[arg(long, value_name = "DIR")]
+        detectors: Option<PathBuf>,
+    },
     /// Check every detector: it compiles, finds each of its examples and none of its
     /// negative examples. Exits 1 if any check fails.
     Check {

@@ -5,6 +5,7 @@ mod audit;
 mod config;
 mod scan;
 
+use std::io::Write as _;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
@@ -63,6 +64,16 @@ fn run(cli: Cli) -> Result<u8> {
             list(&catalog, json)?;
             Ok(EXIT_CLEAN)
         }
+        Command::Detectors(DetectorsCommand::Regex { detectors }) => {
+            let catalog = load_catalog(detectors.as_deref())?;
+            let mut out = std::io::stdout().lock();
+            for d in catalog.detectors() {
+                for p in &d.patterns {
+                    writeln!(out, "{}", grep_regex(&p.hir))?;
+                }
+            }
+            Ok(EXIT_CLEAN)
+        }
         Command::Detectors(DetectorsCommand::Check { detectors }) => {
             let catalog = load_catalog(detectors.as_deref())?;
             let engine = Engine::new(&catalog, EngineOptions::default())?;
@@ -107,6 +118,25 @@ fn run(cli: Cli) -> Result<u8> {
             Ok(EXIT_CLEAN)
         }
     }
+}
+
+/// `hir` as one line of regex syntax for line-oriented grep tools: control characters escaped
+/// (the syntax printer writes them raw), a literal newline as the end of the line, and capture
+/// groups unnamed (a pattern file must not repeat names).
+fn grep_regex(hir: &regex_syntax::hir::Hir) -> String {
+    let mut out = String::new();
+    for c in hir.to_string().replace("(?P<value>", "(?:").chars() {
+        match c {
+            // Line-oriented tools match no newline; a raw one only ever stands as a literal
+            // (classes print escaped), where the end of the line is its equivalent.
+            '\n' => out.push_str("(?m:$)"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\x{{{:X}}}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The built-in catalogue plus `dir`, checked against the taxonomy.
