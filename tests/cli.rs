@@ -823,3 +823,40 @@ fn explain_shows_pattern_validator_and_context() {
     let (_, plain, _) = scan_jsonl(dir.path(), &["t.txt", "--no-store"]);
     assert!(plain.iter().all(|f| f.get("explain").is_none()));
 }
+
+/// `detectors regex` prints one self-contained regex per pattern, usable by line-oriented grep
+/// tools: no raw control characters, no named groups (a pattern file must not repeat names),
+/// each compiles on its own, and together they match what the detectors' examples hold.
+#[test]
+fn detectors_regex_prints_the_candidate_patterns() {
+    let out = piimap().args(["detectors", "regex"]).output().expect("run");
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines.len() >= 60, "one line per pattern: {}", lines.len());
+    let mut regexes = Vec::new();
+    for line in &lines {
+        assert!(!line.contains("(?P<"), "named group: {line}");
+        assert!(
+            !line.chars().any(char::is_control),
+            "control character: {line:?}"
+        );
+        regexes.push(
+            regex_automata::meta::Regex::builder()
+                .syntax(regex_automata::util::syntax::Config::new().utf8(false))
+                .build(line)
+                .unwrap_or_else(|e| panic!("does not compile: {e}: {line}")),
+        );
+    }
+    for example in [
+        "mail jane.doe@gmail.com",
+        "card 4539 1488 0343 6467",
+        "IBAN DE89 3704 0044 0532 0130 00",
+        "SSN 536-22-8726",
+    ] {
+        assert!(
+            regexes.iter().any(|r| r.is_match(example.as_bytes())),
+            "no pattern matches {example:?}"
+        );
+    }
+}

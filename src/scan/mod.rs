@@ -3,6 +3,7 @@
 //! in arrival order. A file's batches always arrive before its report.
 
 pub mod file;
+pub mod split;
 pub mod stream;
 pub mod table;
 
@@ -160,6 +161,22 @@ pub fn run(
                 let _ = parquet_tx.send(Event::Parquet(Box::new(scan)));
             };
             let emit_parquet = &emit_parquet;
+            let split = split::SplitOptions {
+                threads: match options.walk.threads {
+                    0 => std::thread::available_parallelism().map_or(1, usize::from),
+                    n => n,
+                },
+                chunk: options.chunk_size,
+                progress: Some(Arc::clone(&options.progress)),
+                show_values: options.show_values,
+                flags: file::FindingFlags {
+                    fingerprints: options.fingerprints,
+                    explain: options.explain,
+                },
+                min_size: split::SPLIT_MIN,
+                segment: split::SEGMENT,
+            };
+            let split = &split;
             let walked = walk::walk(targets, &options.walk, || {
                 let tx = tx.clone();
                 let mut scanner = stream::StreamScanner::new(engine, options.chunk_size)
@@ -201,6 +218,13 @@ pub fn run(
                             let mut emit = |batch| {
                                 let _ = tx.send(Event::Findings(batch));
                             };
+                            if let Some(mut report) =
+                                split::scan_split(engine, &opened, &path, split, &mut emit)
+                            {
+                                report.stamp = stamp;
+                                let _ = tx.send(Event::File(report));
+                                return;
+                            }
                             let mut report = file::scan_opened(
                                 &mut scanner,
                                 opened,

@@ -139,6 +139,22 @@ pub fn open_reader<'a>(mut inner: Box<dyn Read + 'a>) -> io::Result<Opened<'a>> 
     })
 }
 
+/// Whether a file starting with `head` is read as raw UTF-8 bytes: no gzip magic, no
+/// byte-order mark, not UTF-16, not binary, and valid UTF-8 (a character cut at the end of
+/// the head aside). Such a file can be scanned from any line start.
+pub fn plain_utf8(head: &[u8]) -> bool {
+    !head.starts_with(&[0x1f, 0x8b])
+        && !head.starts_with(&[0xEF, 0xBB, 0xBF])
+        && !head.starts_with(&[0xFF, 0xFE])
+        && !head.starts_with(&[0xFE, 0xFF])
+        && utf16_without_bom(head).is_none()
+        && binary_reason(head).is_none()
+        && match std::str::from_utf8(head) {
+            Ok(_) => true,
+            Err(e) => e.error_len().is_none(),
+        }
+}
+
 fn read_head(inner: &mut dyn Read) -> io::Result<Vec<u8>> {
     let mut head = vec![0; SNIFF_LEN];
     let mut n = 0;
