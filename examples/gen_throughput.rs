@@ -545,21 +545,23 @@ fn record(g: &mut Gen, kind: Kind, row: u64, out: &mut String) {
     out.push_str(r);
 }
 
-/// Writes `size` bytes (rounded up to a whole record) of `kind` to `path`.
-fn write_file(g: &mut Gen, path: &Path, kind: Kind, size: u64) -> io::Result<u64> {
+/// Creates `path` and writes buffers that `fill` fills (given the bytes written so far) until
+/// at least `size` bytes are written.
+fn write_buffered(
+    g: &mut Gen,
+    path: &Path,
+    size: u64,
+    mut fill: impl FnMut(&mut Gen, &mut String, u64),
+) -> io::Result<u64> {
     if let Some(dir) = path.parent() {
         fs::create_dir_all(dir)?;
     }
     let mut out = BufWriter::with_capacity(1 << 20, File::create(path)?);
     let mut buf = String::with_capacity(1 << 16);
     let mut written = 0u64;
-    let mut row = 0u64;
     while written < size {
         buf.clear();
-        while buf.len() < 60_000 && written + (buf.len() as u64) < size {
-            record(g, kind, row, &mut buf);
-            row += 1;
-        }
+        fill(g, &mut buf, written);
         out.write_all(buf.as_bytes())?;
         written += buf.len() as u64;
     }
@@ -567,28 +569,28 @@ fn write_file(g: &mut Gen, path: &Path, kind: Kind, size: u64) -> io::Result<u64
     Ok(written)
 }
 
-/// Writes a single file of mixed log lines.
-fn write_mixed(g: &mut Gen, path: &Path, size: u64) -> io::Result<u64> {
-    if let Some(dir) = path.parent() {
-        fs::create_dir_all(dir)?;
-    }
-    let mut out = BufWriter::with_capacity(1 << 20, File::create(path)?);
-    let mut buf = String::with_capacity(1 << 16);
-    let mut written = 0u64;
-    let mut row = 1u64;
-    let kinds = [Kind::Access, Kind::JsonLog, Kind::TextLog, Kind::TextLog];
-    while written < size {
-        buf.clear();
-        while buf.len() < 60_000 {
-            let kind = kinds[g.rng.below(kinds.len() as u64) as usize];
-            record(g, kind, row, &mut buf);
+/// Writes `size` bytes (rounded up to a whole record) of `kind` to `path`.
+fn write_file(g: &mut Gen, path: &Path, kind: Kind, size: u64) -> io::Result<u64> {
+    let mut row = 0u64;
+    write_buffered(g, path, size, |g, buf, written| {
+        while buf.len() < 60_000 && written + (buf.len() as u64) < size {
+            record(g, kind, row, buf);
             row += 1;
         }
-        out.write_all(buf.as_bytes())?;
-        written += buf.len() as u64;
-    }
-    out.flush()?;
-    Ok(written)
+    })
+}
+
+/// Writes a single file of mixed log lines.
+fn write_mixed(g: &mut Gen, path: &Path, size: u64) -> io::Result<u64> {
+    let mut row = 1u64;
+    let kinds = [Kind::Access, Kind::JsonLog, Kind::TextLog, Kind::TextLog];
+    write_buffered(g, path, size, |g, buf, _| {
+        while buf.len() < 60_000 {
+            let kind = kinds[g.rng.below(kinds.len() as u64) as usize];
+            record(g, kind, row, buf);
+            row += 1;
+        }
+    })
 }
 
 fn parse_size(s: &str) -> Option<u64> {

@@ -128,8 +128,13 @@ pub fn scan_split(
             }
             report.findings += seg.findings.len() as u64;
             report.bytes += seg.bytes;
-            for batch in seg.findings.chunks(BATCH) {
-                emit(batch.to_vec());
+            let mut findings = seg.findings.into_iter();
+            loop {
+                let batch: Vec<Finding> = findings.by_ref().take(BATCH).collect();
+                if batch.is_empty() {
+                    break;
+                }
+                emit(batch);
             }
             lines_before += seg.own_lines;
             if let Some(e) = seg.error {
