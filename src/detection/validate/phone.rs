@@ -222,11 +222,10 @@ pub fn phone(s: &[u8], _: &Ctx) -> Verdict {
     // Digits only, without an international trunk `(0)` (`+44 (0)20 ...`).
     let mut digits = [0u8; 24];
     let mut n = 0;
-    let body = international.unwrap_or(text);
-    let mut rest = body;
+    let mut rest = international.unwrap_or(text).as_bytes();
     let mut dropped_trunk = false;
-    while let Some(c) = rest.bytes().next() {
-        if international.is_some() && !dropped_trunk && rest.starts_with("(0)") {
+    while let Some((&c, tail)) = rest.split_first() {
+        if international.is_some() && !dropped_trunk && rest.starts_with(b"(0)") {
             dropped_trunk = true;
             rest = &rest[3..];
             continue;
@@ -238,7 +237,7 @@ pub fn phone(s: &[u8], _: &Ctx) -> Verdict {
             digits[n] = c;
             n += 1;
         }
-        rest = &rest[1..];
+        rest = tail;
     }
     let Ok(digits) = std::str::from_utf8(&digits[..n]) else {
         return Verdict::Invalid;
@@ -363,6 +362,10 @@ mod tests {
             "12.03.1985",
         ] {
             assert_eq!(phone(s.as_bytes(), &TODAY), Verdict::Invalid, "{s}");
+        }
+        // Non-ASCII characters are skipped like separators, never cut in half.
+        for s in ["+49 30 1234567é", "+44 (0)é 20 7123 4567", "é+49", "+(0"] {
+            let _ = phone(s.as_bytes(), &TODAY);
         }
     }
 }
