@@ -15,9 +15,10 @@ special-category words without a person.
 
 Truth is `labels.jsonl` at the corpus root: {"path", "line", "detector", "value"} per planted
 value, at (file, line, detector) granularity. A label with `"hint": "column"` is a value that only
-its CSV column header identifies (a bare date of birth, an ITIN without keyword): header context
-is an engine feature (`Engine::scan_field`) that file scanning does not use yet, so such values
-are scored separately and left out of the main table (found ones are not false positives).
+its CSV column header identifies (a bare date of birth, an ITIN without keyword). Header context
+applies to files read as tables (`.csv`, `.tsv`, `.psv`), not to delimited exports saved as
+`.txt`, so such values are scored separately and left out of the main table (found ones are not
+false positives).
 
 Names in the corpus come from this file's own per-locale lists, written independently of the
 detector's dictionaries, so some of them are not in the dictionaries: that is measured, not hidden.

@@ -2,36 +2,22 @@
 //! `reconcile`, incremental scans, `ropa draft`, and the HTML report in a real headless
 //! browser.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use assert_cmd::cargo::cargo_bin_cmd;
 use serde_json::Value;
 
-const AS_OF: &str = "2026-11-29";
+mod common;
+use common::{copy_dir, json_output, root};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+const AS_OF: &str = "2026-11-29";
 
 /// A copy of the example share in a temporary directory (tests modify it).
 fn share_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
     copy_dir(&root().join("examples/share"), &dir.path().join("share"));
     dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read_dir") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("type").is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
 }
 
 fn audit(dir: &Path, extra: &[&str]) -> (i32, Value) {
@@ -43,14 +29,7 @@ fn audit(dir: &Path, extra: &[&str]) -> (i32, Value) {
         .args(extra)
         .output()
         .expect("run");
-    let code = out.status.code().unwrap_or(-1);
-    let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
+    let (code, json, _) = json_output(&out);
     (code, json)
 }
 

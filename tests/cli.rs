@@ -1,23 +1,19 @@
 //! End-to-end tests: the `piimap` binary on fixture trees built in each test.
 
 use std::fs;
-use std::io::Write;
 use std::path::Path;
 
 use assert_cmd::Command;
 use serde_json::Value;
 use tempfile::TempDir;
 
+mod common;
+use common::{gzip, write};
+
 fn piimap() -> Command {
     let mut cmd = Command::cargo_bin("piimap").expect("binary built");
     cmd.env_remove("RUST_LOG");
     cmd
-}
-
-fn write(dir: &Path, rel: &str, bytes: impl AsRef<[u8]>) {
-    let path = dir.join(rel);
-    fs::create_dir_all(path.parent().expect("has parent")).expect("mkdir");
-    fs::write(path, bytes).expect("write fixture");
 }
 
 /// Runs a scan with `--format jsonl` and returns (exit code, findings, stderr).
@@ -361,12 +357,6 @@ fn utf16le_bom(text: &str) -> Vec<u8> {
         v.extend_from_slice(&u.to_le_bytes());
     }
     v
-}
-
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    enc.write_all(bytes).expect("compress");
-    enc.finish().expect("finish")
 }
 
 #[test]

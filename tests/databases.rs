@@ -3,10 +3,13 @@
 //! server fails these tests loudly: they never skip.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use assert_cmd::cargo::cargo_bin_cmd;
 use serde_json::Value;
+
+mod common;
+use common::{copy_dir, json_output, root};
 
 fn postgres_url() -> String {
     std::env::var("PIIMAP_TEST_POSTGRES")
@@ -18,10 +21,6 @@ fn mysql_url() -> String {
         .unwrap_or_else(|_| "mysql://piimap:piimap@127.0.0.1:3306/shop".into())
 }
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 /// Runs `piimap scan … -f json --no-store` and returns (exit code, report, stderr).
 fn scan(args: &[&str]) -> (i32, Value, String) {
     let out = cargo_bin_cmd!("piimap")
@@ -29,10 +28,7 @@ fn scan(args: &[&str]) -> (i32, Value, String) {
         .args(args)
         .output()
         .expect("run");
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    let report = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}); stderr: {stderr}"));
-    (out.status.code().unwrap_or(-1), report, stderr)
+    json_output(&out)
 }
 
 fn errors(report: &Value) -> Vec<String> {
@@ -420,19 +416,6 @@ fn write_events(path: &Path, rows: usize) {
     }
     rg.close().expect("close row group");
     w.close().expect("close file");
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read_dir") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("type").is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
 }
 
 /// A connection killed in the middle of a table: that table is an error (with what was read

@@ -13,6 +13,9 @@ use zip::write::SimpleFileOptions;
 
 use piimap::source::extract::{self, Cells, Inner, Limits, Sink};
 
+mod common;
+use common::{gzip, write};
+
 // ---------------------------------------------------------------------------------------------
 // Fixture builders
 // ---------------------------------------------------------------------------------------------
@@ -273,12 +276,6 @@ fn eml(attachment: &[u8]) -> Vec<u8> {
     .into_bytes()
 }
 
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    enc.write_all(bytes).expect("compress");
-    enc.finish().expect("finish")
-}
-
 fn tar(members: &[(&str, &[u8])]) -> Vec<u8> {
     let mut b = tar::Builder::new(Vec::new());
     for (name, bytes) in members {
@@ -294,12 +291,6 @@ fn tar(members: &[(&str, &[u8])]) -> Vec<u8> {
 // ---------------------------------------------------------------------------------------------
 // Running
 // ---------------------------------------------------------------------------------------------
-
-fn write(dir: &Path, rel: &str, bytes: impl AsRef<[u8]>) {
-    let p = dir.join(rel);
-    std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
-    std::fs::write(p, bytes).expect("write");
-}
 
 fn piimap() -> Command {
     Command::cargo_bin("piimap").expect("binary built")

@@ -17,6 +17,9 @@ use piimap::detection::{Catalog, Engine, EngineOptions};
 use piimap::source::parquet::{self as pq, ParquetOptions, ParquetScan};
 use serde_json::Value;
 
+mod common;
+use common::json_output;
+
 /// The values of one leaf in one row group, with its levels.
 enum Data {
     Bytes(Vec<String>),
@@ -516,10 +519,8 @@ fn scan_json(dir: &Path, args: &[&str]) -> (i32, Value) {
         .args(args)
         .output()
         .expect("run");
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    let report = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}); stderr: {stderr}"));
-    (out.status.code().unwrap_or(-1), report)
+    let (code, report, _) = json_output(&out);
+    (code, report)
 }
 
 #[test]
@@ -640,8 +641,7 @@ activities:
         .args(["-f", "json", "--as-of", "2026-11-29", "-q"])
         .output()
         .expect("run");
-    let report: Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)));
+    let (_, report, _) = json_output(&out);
     let gaps = report["gaps"].as_array().expect("gaps");
     let kinds: Vec<String> = gaps
         .iter()

@@ -39,50 +39,42 @@ fn stamp(size: u64) -> Option<Stamp> {
     })
 }
 
+/// Starts a scan of `roots` under detector set `set`.
+fn begin(store: &mut Store, at: &str, roots: &[String], set: &str) -> i64 {
+    store
+        .begin_scan(at, roots, &serde_json::json!({}), set)
+        .expect("scan")
+}
+
+/// One whole scan of `t` under `set`, started at `at`, that records `asset`.
+fn scan_once(store: &mut Store, at: &str, finished: &str, set: &str, asset: &AssetRecord) {
+    let scan = begin(store, at, &["t".into()], set);
+    store.record(scan, at, set, asset).expect("record");
+    store
+        .finish_scan(scan, finished, ScanTotals::default())
+        .expect("finish");
+}
+
 #[test]
 fn records_accumulate_and_keep_first_seen() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("inv.db");
     let mut store = Store::open(&path).expect("open");
     assert_eq!(store.version().expect("version"), current_version());
-    let s1 = store
-        .begin_scan(
-            "2026-01-01T00:00:00Z",
-            &["t".into()],
-            &serde_json::json!({}),
-            "set1",
-        )
-        .expect("scan");
-    store
-        .record(
-            s1,
-            "2026-01-01T00:00:00Z",
-            "set1",
-            &record("t/a.txt", stamp(5), vec![evidence("email", 2)]),
-        )
-        .expect("record");
-    store
-        .finish_scan(s1, "2026-01-01T00:00:01Z", ScanTotals::default())
-        .expect("finish");
-    let s2 = store
-        .begin_scan(
-            "2026-02-01T00:00:00Z",
-            &["t".into()],
-            &serde_json::json!({}),
-            "set1",
-        )
-        .expect("scan");
-    store
-        .record(
-            s2,
-            "2026-02-01T00:00:00Z",
-            "set1",
-            &record("t/a.txt", stamp(6), vec![evidence("email", 3)]),
-        )
-        .expect("record");
-    store
-        .finish_scan(s2, "2026-02-01T00:00:01Z", ScanTotals::default())
-        .expect("finish");
+    scan_once(
+        &mut store,
+        "2026-01-01T00:00:00Z",
+        "2026-01-01T00:00:01Z",
+        "set1",
+        &record("t/a.txt", stamp(5), vec![evidence("email", 2)]),
+    );
+    scan_once(
+        &mut store,
+        "2026-02-01T00:00:00Z",
+        "2026-02-01T00:00:01Z",
+        "set1",
+        &record("t/a.txt", stamp(6), vec![evidence("email", 3)]),
+    );
     drop(store);
 
     let store = Store::open(&path).expect("reopen");
@@ -111,14 +103,7 @@ fn deleted_files_drop_out_only_when_gone_and_under_a_scanned_root() {
     std::fs::write(&kept, "x").expect("write");
     let root_s = root.display().to_string();
     let mut store = Store::open(&dir.path().join("inv.db")).expect("open");
-    let s1 = store
-        .begin_scan(
-            "t1",
-            std::slice::from_ref(&root_s),
-            &serde_json::json!({}),
-            "set",
-        )
-        .expect("scan");
+    let s1 = begin(&mut store, "t1", std::slice::from_ref(&root_s), "set");
     for name in ["kept.txt", "gone.txt"] {
         let loc = format!("{root_s}/{name}");
         store
@@ -136,14 +121,7 @@ fn deleted_files_drop_out_only_when_gone_and_under_a_scanned_root() {
     store
         .finish_scan(s1, "t1", ScanTotals::default())
         .expect("finish");
-    let s2 = store
-        .begin_scan(
-            "t2",
-            std::slice::from_ref(&root_s),
-            &serde_json::json!({}),
-            "set",
-        )
-        .expect("scan");
+    let s2 = begin(&mut store, "t2", std::slice::from_ref(&root_s), "set");
     let removed = store
         .remove_missing(s2, std::slice::from_ref(&root_s))
         .expect("remove");

@@ -231,10 +231,7 @@ pub fn run(
                                 &path,
                                 &options.limits,
                                 options.show_values,
-                                file::FindingFlags {
-                                    fingerprints: options.fingerprints,
-                                    explain: options.explain,
-                                },
+                                split.flags,
                                 &mut emit,
                             );
                             report.stamp = stamp;

@@ -93,24 +93,9 @@ pub fn open_reader<'a>(mut inner: Box<dyn Read + 'a>) -> io::Result<Opened<'a>> 
         head = read_head(&mut inner)?;
         compressed = true;
     }
-    let (encoding, bom) = match head.as_slice() {
-        [0xEF, 0xBB, 0xBF, ..] => (TextEncoding::Utf8, 3),
-        [0xFF, 0xFE, ..] => (TextEncoding::Utf16Le, 2),
-        [0xFE, 0xFF, ..] => (TextEncoding::Utf16Be, 2),
-        _ => match utf16_without_bom(&head) {
-            Some(enc) => (enc, 0),
-            None => {
-                if let Some(reason) = binary_reason(&head) {
-                    return Ok(Opened::Skip(reason));
-                }
-                match std::str::from_utf8(&head) {
-                    Ok(_) => (TextEncoding::Utf8, 0),
-                    // Only a character cut at the end of the head: still UTF-8.
-                    Err(e) if e.error_len().is_none() => (TextEncoding::Utf8, 0),
-                    Err(_) => (TextEncoding::Windows1252, 0),
-                }
-            }
-        },
+    let (encoding, bom) = match encoding_of(&head) {
+        Ok(found) => found,
+        Err(reason) => return Ok(Opened::Skip(reason)),
     };
     let decoder = match encoding {
         TextEncoding::Utf8 => None,
@@ -139,20 +124,35 @@ pub fn open_reader<'a>(mut inner: Box<dyn Read + 'a>) -> io::Result<Opened<'a>> 
     })
 }
 
-/// Whether a file starting with `head` is read as raw UTF-8 bytes: no gzip magic, no
-/// byte-order mark, not UTF-16, not binary, and valid UTF-8 (a character cut at the end of
-/// the head aside). Such a file can be scanned from any line start.
+/// How text whose first bytes (after any compression) are `head` is read: its encoding and the
+/// length of its byte-order mark, or why it is not text.
+fn encoding_of(head: &[u8]) -> Result<(TextEncoding, usize), String> {
+    Ok(match head {
+        [0xEF, 0xBB, 0xBF, ..] => (TextEncoding::Utf8, 3),
+        [0xFF, 0xFE, ..] => (TextEncoding::Utf16Le, 2),
+        [0xFE, 0xFF, ..] => (TextEncoding::Utf16Be, 2),
+        _ => match utf16_without_bom(head) {
+            Some(enc) => (enc, 0),
+            None => {
+                if let Some(reason) = binary_reason(head) {
+                    return Err(reason);
+                }
+                match std::str::from_utf8(head) {
+                    Ok(_) => (TextEncoding::Utf8, 0),
+                    // Only a character cut at the end of the head: still UTF-8.
+                    Err(e) if e.error_len().is_none() => (TextEncoding::Utf8, 0),
+                    Err(_) => (TextEncoding::Windows1252, 0),
+                }
+            }
+        },
+    })
+}
+
+/// Whether a file starting with `head` is read as raw UTF-8 bytes as it is on disk: not
+/// gzip-compressed, and UTF-8 without a byte-order mark by [`open_reader`]'s rules. Such a file
+/// can be scanned from any line start.
 pub fn plain_utf8(head: &[u8]) -> bool {
-    !head.starts_with(&[0x1f, 0x8b])
-        && !head.starts_with(&[0xEF, 0xBB, 0xBF])
-        && !head.starts_with(&[0xFF, 0xFE])
-        && !head.starts_with(&[0xFE, 0xFF])
-        && utf16_without_bom(head).is_none()
-        && binary_reason(head).is_none()
-        && match std::str::from_utf8(head) {
-            Ok(_) => true,
-            Err(e) => e.error_len().is_none(),
-        }
+    !head.starts_with(&[0x1f, 0x8b]) && encoding_of(head) == Ok((TextEncoding::Utf8, 0))
 }
 
 fn read_head(inner: &mut dyn Read) -> io::Result<Vec<u8>> {

@@ -271,6 +271,14 @@ pub struct TableScan {
 }
 
 impl TableScan {
+    /// Records what reading the table gave: `rows` read, whether only a `sample`, and the
+    /// total: exact when every row was read (`complete`), else the `estimate`.
+    pub(crate) fn read(&mut self, rows: u64, sample: bool, complete: bool, estimate: Option<u64>) {
+        self.rows_read = rows;
+        self.sampled = sample;
+        self.rows_total = if complete { Some(rows) } else { estimate };
+    }
+
     /// `database.schema.table`.
     pub fn locator(&self) -> String {
         format!("{}.{}.{}", self.database, self.schema, self.table)

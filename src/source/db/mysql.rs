@@ -332,13 +332,7 @@ async fn scan_in_transaction(
         }
         Err(e) => read_error = Some(e),
     }
-    out.rows_read = rows;
-    out.sampled = sample;
-    out.rows_total = if options.full && read_error.is_none() {
-        Some(rows)
-    } else {
-        estimate
-    };
+    out.read(rows, sample, options.full && read_error.is_none(), estimate);
     out.columns = super::column_scans(
         rel.columns
             .iter()

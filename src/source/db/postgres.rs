@@ -457,13 +457,12 @@ async fn scan_in_transaction(
             }
         }
     }
-    out.rows_read = rows;
-    out.sampled = sample;
-    out.rows_total = if options.full && stream_error.is_none() {
-        Some(rows)
-    } else {
-        estimate
-    };
+    out.read(
+        rows,
+        sample,
+        options.full && stream_error.is_none(),
+        estimate,
+    );
     out.columns = super::column_scans(
         rel.columns
             .iter()

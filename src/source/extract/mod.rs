@@ -262,17 +262,7 @@ pub fn extract_file(
     } else {
         cx.stream(&root, &name, 0, head, &mut file)
     };
-    match result {
-        Ok(()) => Ok(()),
-        Err(Stop::Io(e)) => Err(e),
-        Err(Stop::Limit(hit)) => {
-            cx.sink.skip(
-                &root,
-                format!("{hit}: the rest of the file was not scanned"),
-            );
-            Ok(())
-        }
-    }
+    finish(result, cx.sink, &root)
 }
 
 /// Extracts content held in memory, named `name` (the name matters only for formats without
@@ -297,14 +287,17 @@ pub fn extract_bytes(
         let mut rest = &bytes[head_len..];
         cx.stream(&root, name, 0, bytes[..head_len].to_vec(), &mut rest)
     };
+    finish(result, cx.sink, &root)
+}
+
+/// The outcome of a whole file's extraction: a limit cut the rest of the file (reported as
+/// skipped, with what was found kept), or reading failed.
+fn finish(result: Result<(), Stop>, sink: &mut dyn Sink, root: &Inner) -> io::Result<()> {
     match result {
         Ok(()) => Ok(()),
         Err(Stop::Io(e)) => Err(e),
         Err(Stop::Limit(hit)) => {
-            cx.sink.skip(
-                &root,
-                format!("{hit}: the rest of the file was not scanned"),
-            );
+            sink.skip(root, format!("{hit}: the rest of the file was not scanned"));
             Ok(())
         }
     }
