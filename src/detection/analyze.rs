@@ -225,6 +225,83 @@ pub fn required_bytes(hir: &Hir) -> Option<Vec<u8>> {
     }
 }
 
+/// The bytes a non-empty match of `hir` can start with, as a 256-bit set, and whether `hir`
+/// can match the empty string (then a match may start anywhere, and every byte is in the set).
+/// A superset: non-ASCII classes add every byte from 0x80.
+pub fn first_bytes(hir: &Hir) -> [u64; 4] {
+    let (mut set, nullable) = first(hir);
+    if nullable {
+        set = [u64::MAX; 4];
+    }
+    set
+}
+
+fn first(hir: &Hir) -> ([u64; 4], bool) {
+    fn add(set: &mut [u64; 4], lo: u8, hi: u8) {
+        for b in lo..=hi {
+            set[usize::from(b >> 6)] |= 1 << (b & 63);
+        }
+    }
+    let mut set = [0u64; 4];
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => (set, true),
+        HirKind::Literal(lit) => match lit.0.first() {
+            Some(&b) => {
+                add(&mut set, b, b);
+                (set, false)
+            }
+            None => (set, true),
+        },
+        HirKind::Class(Class::Bytes(c)) => {
+            for r in c.ranges() {
+                add(&mut set, r.start(), r.end());
+            }
+            (set, false)
+        }
+        HirKind::Class(Class::Unicode(c)) => {
+            for r in c.ranges() {
+                let lo = u32::from(r.start());
+                let hi = u32::from(r.end());
+                if lo < 0x80 {
+                    add(&mut set, lo as u8, hi.min(0x7F) as u8);
+                }
+                if hi >= 0x80 {
+                    add(&mut set, 0x80, 0xFF);
+                }
+            }
+            (set, false)
+        }
+        HirKind::Capture(cap) => first(&cap.sub),
+        HirKind::Repetition(rep) => {
+            let (set, nullable) = first(&rep.sub);
+            (set, nullable || rep.min == 0)
+        }
+        HirKind::Concat(subs) => {
+            for sub in subs {
+                let (s, nullable) = first(sub);
+                for (a, b) in set.iter_mut().zip(s) {
+                    *a |= b;
+                }
+                if !nullable {
+                    return (set, false);
+                }
+            }
+            (set, true)
+        }
+        HirKind::Alternation(subs) => {
+            let mut any_nullable = false;
+            for sub in subs {
+                let (s, nullable) = first(sub);
+                for (a, b) in set.iter_mut().zip(s) {
+                    *a |= b;
+                }
+                any_nullable |= nullable;
+            }
+            (set, any_nullable)
+        }
+    }
+}
+
 /// Whether `hir` has a capture group called `name`.
 pub fn has_group(hir: &Hir, name: &str) -> bool {
     match hir.kind() {
@@ -287,6 +364,35 @@ mod tests {
         assert_eq!(req(r"[a-z]{1,9}@?x"), Some(vec![b'x']));
         assert_eq!(req(r"[a-z]{1,9}"), None);
         assert_eq!(req(r"\d{3}|[a-z]"), None);
+    }
+
+    #[test]
+    fn first_bytes_of_common_shapes() {
+        let bytes = |p: &str| {
+            let set = first_bytes(&parse(p).expect("parses"));
+            (0..=255u8)
+                .filter(|&b| set[usize::from(b >> 6)] >> (b & 63) & 1 == 1)
+                .collect::<Vec<u8>>()
+        };
+        assert_eq!(bytes(r"\d{3}-\d{2}"), (b'0'..=b'9').collect::<Vec<_>>());
+        assert_eq!(bytes(r"(?i)\bab"), vec![b'A', b'a']);
+        assert_eq!(bytes(r"(?:^|x)y"), vec![b'x', b'y']);
+        assert_eq!(bytes(r"a?b|c"), vec![b'a', b'b', b'c']);
+        assert_eq!(bytes(r"(?:ab)*").len(), 256);
+        assert_eq!(bytes(r"\xc3\xa9").len(), 1);
+        // Every match of a pattern starts with one of its first bytes.
+        for (p, text) in [
+            (
+                r"(?:^|[^.\w])(?P<value>\d{1,3}(?:\.\d{1,3}){3})",
+                "ip 10.0.0.1",
+            ),
+            (r"\b[A-Z]{2}\d{2}", "DE44"),
+            (r"(?:^|[,;])[A-Z][a-z]+", ",Jane"),
+        ] {
+            let re = regex_automata::meta::Regex::new(p).expect("regex");
+            let m = re.find(text).expect("match");
+            assert!(bytes(p).contains(&text.as_bytes()[m.start()]), "{p}");
+        }
     }
 
     #[test]

@@ -39,7 +39,7 @@ pub struct Detector {
     pub keywords: Vec<String>,
     /// Keyword distance limit; 0 means inside the match.
     pub keyword_window: usize,
-    /// Built-in prefilter (`capitalised`), if any.
+    /// Built-in prefilter (`capitalised`, `name_words`), if any.
     pub prefilter: Option<Prefilter>,
     /// Patterns.
     pub patterns: Vec<Pattern>,
@@ -58,6 +58,10 @@ pub struct Detector {
 pub enum Prefilter {
     /// Windows around capitalised words.
     Capitalised,
+    /// Windows around capitalised words that may belong to a name the `person_name` validator
+    /// accepts: known first names and surnames, titles, and their neighbours
+    /// ([`crate::detection::validate::may_hold_name_word`]).
+    NameWords,
 }
 
 /// A checked pattern.
@@ -296,10 +300,11 @@ fn check(origin: &str, spec: DetectorSpec) -> Result<Detector, DetectorError> {
     let prefilter = match spec.prefilter.as_deref() {
         None => None,
         Some("capitalised") => Some(Prefilter::Capitalised),
+        Some("name_words") => Some(Prefilter::NameWords),
         Some(other) => {
             return Err(err(
                 "prefilter",
-                format!("unknown prefilter `{other}`; known: capitalised"),
+                format!("unknown prefilter `{other}`; known: capitalised, name_words"),
             ));
         }
     };

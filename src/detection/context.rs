@@ -21,6 +21,11 @@ pub enum Verdict {
 pub struct ContextMatcher {
     words: Option<Words>,
     negative: Option<Words>,
+    /// Supporting and negative words in one automaton (negative ones first), so that a
+    /// candidate costs one search around it rather than three.
+    both: Option<Words>,
+    /// Number of negative words: patterns of `both` below it are negative.
+    negatives: usize,
     window: usize,
 }
 
@@ -60,9 +65,17 @@ fn build(words: &[String]) -> Option<Words> {
 impl ContextMatcher {
     /// Compiles the rules. Words are matched ASCII-case-insensitively.
     pub fn new(context: &Context) -> ContextMatcher {
+        let both: Vec<String> = context
+            .negative
+            .iter()
+            .chain(&context.words)
+            .cloned()
+            .collect();
         ContextMatcher {
             words: build(&context.words),
             negative: build(&context.negative),
+            both: build(&both),
+            negatives: context.negative.len(),
             window: context.window,
         }
     }
@@ -75,26 +88,42 @@ impl ContextMatcher {
     /// Looks at `window` bytes on each side of `hay[start..end]`. Negative words count inside
     /// the match too (`noreply@…`); supporting words only around it.
     pub fn evaluate(&self, hay: &[u8], start: usize, end: usize) -> Verdict {
-        let before = &hay[start.saturating_sub(self.window)..start];
+        let Some(both) = &self.both else {
+            return Verdict::Absent;
+        };
+        let before_base = start.saturating_sub(self.window);
+        let before = &hay[before_base..start];
         let after_end = end.saturating_add(self.window).min(hay.len());
         let after = &hay[end.min(after_end)..after_end];
-        let before_base = start - before.len();
-        let near =
-            |w: &Words| any_word(w, hay, before, before_base) || any_word(w, hay, after, end);
         // Negative words count only on the value's own line (and inside the value): "order"
         // closing the previous sentence says nothing about this number.
         let line_start =
             memchr::memrchr(b'\n', before).map_or(before_base, |i| before_base + i + 1);
-        let line_end = memchr::memchr(b'\n', after).map_or(after_end, |i| end + i);
-        let around = &hay[line_start..line_end.max(end)];
-        if self
-            .negative
-            .as_ref()
-            .is_some_and(|w| any_word(w, hay, around, line_start))
-        {
-            return Verdict::Suppressed;
+        let line_end = memchr::memchr(b'\n', after)
+            .map_or(after_end, |i| end + i)
+            .max(end);
+        // One search over the whole neighbourhood: supporting words count before or after the
+        // value (not across its edges), negative ones anywhere on its line.
+        let lo = before_base;
+        let hi = after_end.max(end);
+        let mut supported = false;
+        for m in both.ac.find_overlapping_iter(&hay[lo..hi]) {
+            let (s, e) = (lo + m.start(), lo + m.end());
+            let id = m.pattern().as_usize();
+            let negative = id < self.negatives;
+            let placed = if negative {
+                s >= line_start && e <= line_end
+            } else {
+                !supported && (e <= start || s >= end)
+            };
+            if placed && at_word_start(hay, s) && (both.stem[id] || at_word_end(hay, e)) {
+                if negative {
+                    return Verdict::Suppressed;
+                }
+                supported = true;
+            }
         }
-        if self.words.as_ref().is_some_and(near) {
+        if supported {
             Verdict::Supported
         } else {
             Verdict::Absent

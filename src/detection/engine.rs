@@ -25,13 +25,17 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind a
 use regex_automata::{
     Anchored, Input, MatchKind, PatternID, PatternSet,
     meta::{self, Regex},
+    nfa::thompson::{
+        self,
+        backtrack::{self, BoundedBacktracker},
+    },
     util::captures::Captures,
 };
 
 use super::analyze;
 use super::catalog::{Catalog, Detector, Prefilter};
 use super::context::{self, ContextMatcher, Words};
-use super::validate::{Ctx, Verdict};
+use super::validate::{self, Ctx, Verdict};
 use crate::error::{DetectorError, Result};
 
 /// Options of the engine.
@@ -100,12 +104,19 @@ struct Group {
     regex: Regex,
     /// `MatchKind::All` twin, to learn which other patterns match at a candidate's start.
     all: Option<Regex>,
+    /// With the twin, per byte: the group-local patterns (bit per id) whose matches can start
+    /// with that byte, so that the twin runs only when another pattern could match there.
+    /// Empty when the group has more than 64 patterns (the twin always runs).
+    starters: Vec<u64>,
     /// Group-local pattern id → (detector, pattern) indices.
     patterns: Vec<(u16, u16)>,
-    /// Group-local pattern id → whether its `value` capture group gives the reported span.
-    value_group: Vec<bool>,
+    /// Group-local pattern id → for patterns whose `value` capture group gives the reported
+    /// span, a backtracker over that pattern alone, to find the group in a match.
+    value_group: Vec<Option<BoundedBacktracker>>,
     /// Longest match of any pattern in the group (plus keyword distance for keyword groups).
     pad: usize,
+    /// For capitalised-word groups: which capitalised words open a window (all when `None`).
+    gate: Option<fn(&[u8], usize) -> bool>,
 }
 
 /// A compiled detector set. Cheap to share across threads; each thread needs a [`Scratch`].
@@ -125,6 +136,9 @@ pub struct Engine {
     capitalised_pad: Option<usize>,
     /// Per detector: its keywords with word rules, to confirm a keyword near a candidate.
     keyword_words: Vec<Option<Words>>,
+    /// Per detector: its validator runs before the context look-up
+    /// ([`validate::runs_before_context`]).
+    validate_first: Vec<bool>,
     options: EngineOptions,
     ctx: Ctx,
     lookbehind: usize,
@@ -166,6 +180,8 @@ pub struct Scratch {
     all_caches: Vec<Option<meta::Cache>>,
     patset: Vec<PatternSet>,
     captures: Vec<Captures>,
+    /// Per group and pattern: cache and captures of the pattern's `value` backtracker.
+    values: Vec<Vec<Option<(backtrack::Cache, Captures)>>>,
     windows: Vec<Range<usize>>,
     /// Keyword hits of the current scan: (detector, start, end).
     keyword_hits: Vec<(u16, usize, usize)>,
@@ -223,7 +239,7 @@ impl Engine {
                 // detector, and one regex over several large word lists would be slow.
                 let trigger = if !d.keywords.is_empty() {
                     Trigger::Keywords(di as u16)
-                } else if d.prefilter == Some(Prefilter::Capitalised) {
+                } else if d.prefilter.is_some() {
                     Trigger::Capitalised(di as u16)
                 } else if let Some(set) = rare {
                     Trigger::Bytes(set.clone())
@@ -289,6 +305,18 @@ impl Engine {
             } else {
                 None
             };
+            let mut starters = Vec::new();
+            if all.is_some() && patterns.len() <= 64 {
+                starters = vec![0u64; 256];
+                for (pid, hir) in hirs.iter().enumerate() {
+                    let set = analyze::first_bytes(hir);
+                    for (b, bits) in starters.iter_mut().enumerate() {
+                        if set[b >> 6] >> (b & 63) & 1 == 1 {
+                            *bits |= 1 << pid;
+                        }
+                    }
+                }
+            }
             let mut pad = 0;
             for &(d, p) in &patterns {
                 let det = &detectors[usize::from(d)];
@@ -301,12 +329,34 @@ impl Engine {
             }
             let value_group = patterns
                 .iter()
-                .map(|&(d, p)| detectors[usize::from(d)].patterns[usize::from(p)].value_group)
-                .collect();
+                .map(|&(d, p)| {
+                    let pattern = &detectors[usize::from(d)].patterns[usize::from(p)];
+                    if !pattern.value_group {
+                        return Ok(None);
+                    }
+                    // One pattern's own backtracker: the group's would clear a visited set sized
+                    // by every pattern of the group for each candidate.
+                    let nfa = thompson::Compiler::new()
+                        .configure(thompson::Config::new().utf8(false))
+                        .build_from_hir(&pattern.hir)
+                        .map_err(|e| engine_error(&detectors[usize::from(d)], e.to_string()))?;
+                    BoundedBacktracker::new_from_nfa(nfa)
+                        .map(Some)
+                        .map_err(|e| engine_error(&detectors[usize::from(d)], e.to_string()))
+                })
+                .collect::<std::result::Result<Vec<_>, DetectorError>>()?;
+            let gate = match detectors[usize::from(patterns[0].0)].prefilter {
+                Some(Prefilter::NameWords) if matches!(trigger, Trigger::Capitalised(_)) => {
+                    Some(validate::may_hold_name_word as fn(&[u8], usize) -> bool)
+                }
+                _ => None,
+            };
             groups.push(Group {
+                gate,
                 trigger,
                 regex,
                 all,
+                starters,
                 patterns,
                 value_group,
                 pad,
@@ -336,6 +386,14 @@ impl Engine {
             .map(|d| ContextMatcher::new(&d.context))
             .collect();
         let keyword_words = detectors.iter().map(|d| Words::new(&d.keywords)).collect();
+        let validate_first = detectors
+            .iter()
+            .map(|d| {
+                d.validator
+                    .as_ref()
+                    .is_some_and(|(name, _)| validate::runs_before_context(name))
+            })
+            .collect();
         let context_detectors: Vec<Vec<u16>> = detectors
             .iter()
             .map(|d| {
@@ -377,6 +435,7 @@ impl Engine {
             capitalised_pad,
             context_detectors,
             keyword_words,
+            validate_first,
             options,
             lookbehind,
             lookahead,
@@ -422,6 +481,16 @@ impl Engine {
                 .groups
                 .iter()
                 .map(|g| g.regex.create_captures())
+                .collect(),
+            values: self
+                .groups
+                .iter()
+                .map(|g| {
+                    g.value_group
+                        .iter()
+                        .map(|bt| bt.as_ref().map(|b| (b.create_cache(), b.create_captures())))
+                        .collect()
+                })
                 .collect(),
             windows: Vec::new(),
             keyword_hits: Vec::new(),
@@ -567,7 +636,7 @@ impl Engine {
             Trigger::Capitalised(_) if field_active => push(report.start, report.end),
             Trigger::Capitalised(_) => {
                 for &i in capitals {
-                    if i >= lo && i < hi {
+                    if i >= lo && i < hi && group.gate.is_none_or(|open| open(hay, i)) {
                         push(i, i + 2);
                     }
                 }
@@ -619,8 +688,17 @@ impl Engine {
             }
             let mut best_end =
                 self.try_pattern(gi, m.pattern(), m.start(), m.end(), hay, report, scratch);
-            // Other patterns of the group that match at the same start get their chance too.
-            if let (Some(all), Some(cache)) = (&group.all, scratch.all_caches[gi].as_mut()) {
+            // Other patterns of the group that match at the same start get their chance too,
+            // if some other pattern can start with the byte there.
+            let others = match hay.get(m.start()) {
+                Some(&b) if !group.starters.is_empty() => {
+                    group.starters[usize::from(b)] & !(1 << m.pattern().as_usize())
+                }
+                _ => u64::MAX,
+            };
+            if let (Some(all), Some(cache), true) =
+                (&group.all, scratch.all_caches[gi].as_mut(), others != 0)
+            {
                 let set = &mut scratch.patset[gi];
                 set.clear();
                 let anchored = Input::new(hay)
@@ -663,18 +741,27 @@ impl Engine {
     ) -> Option<usize> {
         let group = &self.groups[gi];
         let (mut start, mut end) = (start, end);
-        if group.value_group[pid.as_usize()] {
-            let caps = &mut scratch.captures[gi];
-            // The same pattern, anchored at the same start, ends at the same place: searching
-            // just the match keeps the capture engine on its fast bounded backtracker. (The
-            // bytes around the span still count for look-around assertions.)
-            let input = Input::new(hay)
-                .range(start..end)
-                .anchored(Anchored::Pattern(pid));
-            group
-                .regex
-                .search_captures_with(&mut scratch.caches[gi], &input, caps);
-            let span = caps.get_group_by_name("value")?;
+        if let Some(bt) = &group.value_group[pid.as_usize()] {
+            // The same pattern, anchored at the same start, ends at the same place: the
+            // backtracker only walks the match. (The bytes around the span still count for
+            // look-around assertions.)
+            let input = Input::new(hay).range(start..end).anchored(Anchored::Yes);
+            let own = match scratch.values[gi][pid.as_usize()].as_mut() {
+                Some((cache, caps)) => bt.try_search(cache, &input, caps).is_ok().then_some(caps),
+                None => None,
+            };
+            let span = match own {
+                Some(caps) => caps.get_group_by_name("value"),
+                // A match longer than the backtracker's budget: the meta regex picks an engine.
+                None => {
+                    let caps = &mut scratch.captures[gi];
+                    let input = input.anchored(Anchored::Pattern(pid));
+                    group
+                        .regex
+                        .search_captures_with(&mut scratch.caches[gi], &input, caps);
+                    caps.get_group_by_name("value")
+                }
+            }?;
             (start, end) = (span.start, span.end);
         }
         self.candidate(
@@ -716,8 +803,27 @@ impl Engine {
         {
             return None;
         }
-        // Context first: it is a cheap look at a small window and rejects most candidates of
-        // patterns that require it, before a validator (phone parsing allocates) runs.
+        let validate = |supported: bool| match &d.validator {
+            Some((_, f)) => f(
+                &hay[start..end],
+                &Ctx {
+                    context: supported,
+                    ..self.ctx
+                },
+            ),
+            None => Verdict::Valid,
+        };
+        // A cheap validator first: a failed checksum costs no context search. Otherwise context
+        // first: it rejects most candidates of patterns that require it before a costly
+        // validator (phone) runs.
+        let early = if self.validate_first[usize::from(di)] {
+            match validate(false) {
+                Verdict::Invalid => return None,
+                v => Some(v),
+            }
+        } else {
+            None
+        };
         let pattern = &d.patterns[usize::from(pi)];
         let ctx = &self.contexts[usize::from(di)];
         let mut context = if ctx.is_empty() {
@@ -745,16 +851,7 @@ impl Engine {
             context::Verdict::Absent if pattern.require_context => return None,
             context::Verdict::Absent => false,
         };
-        let verdict = match &d.validator {
-            Some((_, f)) => f(
-                &hay[start..end],
-                &Ctx {
-                    context: supported,
-                    ..self.ctx
-                },
-            ),
-            None => Verdict::Valid,
-        };
+        let verdict = early.unwrap_or_else(|| validate(supported));
         if verdict == Verdict::Invalid {
             return None;
         }
@@ -835,23 +932,29 @@ pub fn for_each_digit_run(hay: &[u8], k: usize, mut f: impl FnMut(usize, usize))
     }
 }
 
-/// Calls `f(i)` for every capitalised word start in `hay`: an ASCII capital at `i`, followed by
-/// an ASCII lower-case letter or a Latin letter in UTF-8 (lead byte 0xC3–0xC5: `Ré`, `Mü`), and
-/// not preceded by an ASCII letter or digit.
+/// Calls `f(i)` for every capitalised word start in `hay`, in order: an ASCII capital at `i`,
+/// followed by an ASCII lower-case letter or a Latin letter in UTF-8 (lead byte 0xC3–0xC5:
+/// `Ré`, `Mü`), and not preceded by an ASCII letter or digit; or a Latin letter's lead byte
+/// (0xC3–0xC5: `Élodie`, `Łukasz`, also lower-case ones) preceded by neither an ASCII letter or
+/// digit nor another non-ASCII byte.
 ///
 /// Same 64-byte block scheme as [`for_each_digit_run`]: class bitmasks per block, then bit
 /// operations, so text without capitals costs a few instructions per 8 bytes.
 pub fn for_each_capitalised(hay: &[u8], mut f: impl FnMut(usize)) {
     const BLOCK: usize = 64;
-    // Whether the byte before the current block is a letter or digit.
+    // Whether the byte before the current block is a letter or digit, or non-ASCII.
     let mut prev_word = false;
+    let mut prev_high = false;
     let mut base = 0;
     while base < hay.len() {
         let block = &hay[base..hay.len().min(base + BLOCK)];
         let len = block.len();
         let upper = class_mask(block, b'A', b'Z');
         let ascii_lower = class_mask(block, b'a', b'z');
-        let lower = ascii_lower | latin_lead_mask(block);
+        let leads = latin_lead_mask(block);
+        let lower = ascii_lower | leads;
+        // Bytes from 0x80: with the high bit flipped, the ASCII range.
+        let high = class_mask_flipped(block, 0x00, 0x7F, 0x80);
         let word = upper | ascii_lower | class_mask(block, b'0', b'9');
         // Bit i: byte i + 1 is lower-case (for the last byte, look at the next block's first).
         let next_lower = (lower >> 1)
@@ -860,12 +963,14 @@ pub fn for_each_capitalised(hay: &[u8], mut f: impl FnMut(usize)) {
                     .is_some_and(|b| b.is_ascii_lowercase() || (0xC3..=0xC5).contains(b)),
             ) << (len - 1));
         let prev = (word << 1) | u64::from(prev_word);
-        let mut hits = upper & next_lower & !prev;
+        let prev_any = prev | (high << 1) | u64::from(prev_high);
+        let mut hits = (upper & next_lower & !prev) | (leads & !prev_any);
         while hits != 0 {
             f(base + hits.trailing_zeros() as usize);
             hits &= hits - 1;
         }
         prev_word = (word >> (len - 1)) & 1 == 1;
+        prev_high = (high >> (len - 1)) & 1 == 1;
         base += len;
     }
 }
@@ -1005,6 +1110,87 @@ mod tests {
         assert!(scratch.hits().is_empty());
     }
 
+    /// The name prefilter (`name_words`) opens windows only around words that may belong to an
+    /// accepted name: it must find exactly what windows around every capitalised word find.
+    #[test]
+    fn name_word_prefilter_loses_no_name() {
+        let toml = include_str!("../../detectors/person_name.toml");
+        assert!(toml.contains("prefilter = \"name_words\""));
+        let engine_with = |text: &str| {
+            let mut catalog = Catalog::default();
+            catalog
+                .add_file("person_name.toml", text)
+                .expect("detector");
+            Engine::new(&catalog, EngineOptions::default()).expect("engine")
+        };
+        let gated = engine_with(toml);
+        let every =
+            engine_with(&toml.replace("prefilter = \"name_words\"", "prefilter = \"capitalised\""));
+        let first = [
+            "Jane", "Anna", "Jörg", "Lucía", "Giulia", "Piotr", "Élodie", "Mark", "Rose",
+        ];
+        let last = [
+            "Doe",
+            "Schmidt",
+            "Müller",
+            "Fernández",
+            "Rossi",
+            "Nowak",
+            "Dupont",
+            "Hope",
+        ];
+        let unknown = ["Xyzzyq", "Qwertyx", "Zzvkow"];
+        let templates = [
+            "{f} {l} wrote on Monday.",
+            "Dear {f}, thanks.",
+            "Dear {u},",
+            "name: {u} {l}",
+            "name: {f} {u}",
+            "name: {u}",
+            "Patient: {L}, {f}",
+            "Patient: {L}, {u}",
+            "contact {u} {L} today",
+            "Mr {u} called",
+            "M. {u} a appelé",
+            "Gentile Sig.ra {u},",
+            "Frau {u}-{l}",
+            "{f}-{u} {l}",
+            "by O'{l} and D'{u}",
+            "name: O'{u}",
+            "1001,{f},{l},x@example.com",
+            "{u},{l};{f}|{u}",
+            "{u} {u} and {u} {l} and {f} {u}",
+            "Mozilla/5.0 (Windows NT 10.0) {u} Safari/537.36 Jan {l}",
+            "{f} van der {l} and {f} de {u}",
+        ];
+        let mut lines = Vec::new();
+        for (i, t) in templates.iter().enumerate() {
+            for (j, f) in first.iter().enumerate() {
+                let l = last[(i + j) % last.len()];
+                let u = unknown[(i * 7 + j) % unknown.len()];
+                let line = t
+                    .replace("{f}", f)
+                    .replace("{l}", l)
+                    .replace("{L}", &l.to_uppercase())
+                    .replace("{u}", u);
+                lines.push(line);
+            }
+        }
+        // Line by line: in one text, the windows of other lines' names would cover each line.
+        let hits = |e: &Engine, line: &str| {
+            let mut scratch = e.scratch();
+            e.scan(line.as_bytes(), 0..line.len(), &mut scratch);
+            scratch.hits().to_vec()
+        };
+        let mut names = 0;
+        for line in &lines {
+            let expected = hits(&every, line);
+            names += expected.len();
+            assert_eq!(hits(&gated, line), expected, "{line}");
+        }
+        assert!(names > 100, "{names} names");
+    }
+
     fn runs(hay: &str, k: usize) -> Vec<(usize, usize)> {
         let mut v = Vec::new();
         for_each_digit_run(hay.as_bytes(), k, |s, e| v.push((s, e)));
@@ -1035,6 +1221,12 @@ mod tests {
         assert_eq!(caps("Jane Doe, INFO x3Ab aB Ab"), vec![0, 5, 23]);
         // A superset is fine (windows only): `MÜ` looks like `Mü`.
         assert_eq!(caps("la République, MÜLLER"), vec![3, 16]);
+        // Words that start with a Latin letter (not inside a word: `é` in `Rép` is not one).
+        assert_eq!(caps("Élodie Łukasz x été"), vec![0, 8, 18]);
+        let edge = format!("{}Élodie", "-".repeat(63));
+        assert_eq!(caps(&edge), vec![63]);
+        let glued = format!("{}xéÉlodie", "-".repeat(61));
+        assert!(caps(&glued).is_empty());
         let long = format!("{}Ab{}Cd", "x ".repeat(31), " ".repeat(60));
         assert_eq!(caps(&long), vec![62, 124]);
         let edge = format!("{}Ab", "-".repeat(63));

@@ -103,10 +103,12 @@ pub fn expand_regex(regex: &str) -> Result<String, String> {
     Ok(out)
 }
 
-/// A set of words for exact look-ups, case-folded with [`fold`].
+/// A set of words for exact look-ups, case-folded with [`fold`]. Hashed with foldhash: the
+/// set is fixed once built, so the look-ups of scanned words (the name prefilter makes one per
+/// capitalised word) need speed, not SipHash's resistance to chosen insertions.
 #[derive(Debug, Default)]
 pub struct WordSet {
-    words: HashSet<Vec<u8>>,
+    words: HashSet<Vec<u8>, foldhash::fast::RandomState>,
 }
 
 /// Longest word a [`WordSet`] looks up; longer tokens are never members.
@@ -115,7 +117,7 @@ pub const MAX_WORD: usize = 48;
 impl WordSet {
     /// The set of the entries of the built-in lists `names` (missing lists add nothing).
     pub fn from_lists(names: &[&str]) -> WordSet {
-        let mut words = HashSet::new();
+        let mut words = HashSet::default();
         let mut buf = [0u8; MAX_WORD];
         for name in names {
             for e in entries(name).unwrap_or_default() {

@@ -94,6 +94,96 @@ fn classify(token: &[u8], s: &Sets) -> Word {
     w
 }
 
+/// Whether `b` may be part of a name word: an ASCII letter or a byte of a non-ASCII UTF-8
+/// character.
+fn name_byte(b: u8) -> bool {
+    b.is_ascii_alphabetic() || b >= 0x80
+}
+
+/// Whether `part` (one hyphen-separated part of a name word) is a known first name or surname,
+/// as written or without its apostrophe (`O'Brien`), as [`classify`] looks it up.
+fn known_part(part: &[u8], s: &Sets) -> bool {
+    if s.first.contains(part) || s.last.contains(part) {
+        return true;
+    }
+    if !part.contains(&b'\'') {
+        return false;
+    }
+    let mut buf = [0u8; crate::detection::lists::MAX_WORD];
+    let mut n = 0;
+    for &b in part.iter().filter(|&&b| b != b'\'') {
+        if n == buf.len() {
+            return false;
+        }
+        buf[n] = b;
+        n += 1;
+    }
+    s.first.contains(&buf[..n]) || s.last.contains(&buf[..n])
+}
+
+/// Whether the capitalised word starting at `at` in `hay` may belong to a name that the
+/// [`person_name`] validator accepts: the prefilter of `prefilter = "name_words"`.
+///
+/// Every accepted name holds a known first name or surname, or starts with a title (the
+/// validator's rules, in the module documentation). So a capitalised word opens a search window
+/// only when it is itself a known name part (also with an `O'`/`D'` prefix), a title, or stands
+/// next to a known all-capitals word (`DUPONT, Jean`, `Jean DUPONT`) or after a title that is
+/// not a capitalised word itself (`M.`). This is a necessary condition, never a verdict: the
+/// window is then searched and validated as before. `at` is a word start as reported by the
+/// engine's capitalised-word pass (an ASCII capital or a Latin letter in UTF-8).
+pub fn may_hold_name_word(hay: &[u8], at: usize) -> bool {
+    let s = sets();
+    let end = at + hay[at..].iter().take_while(|&&b| name_byte(b)).count();
+    let word = &hay[at..end];
+    if known_part(word, s) || s.titles.contains(word) {
+        return true;
+    }
+    // `O'Brien`, `D'Angelo`: the word starts two bytes earlier.
+    if at >= 2
+        && hay[at - 1] == b'\''
+        && hay[at - 2].is_ascii_uppercase()
+        && known_part(&hay[at - 2..end], s)
+    {
+        return true;
+    }
+    // The neighbours: the word before (a title such as `M.`, or an all-capitals name) and
+    // after (an all-capitals name), across up to two spaces and a comma.
+    let before = {
+        let mut i = at;
+        let mut gaps = 0;
+        while i > 0 && matches!(hay[i - 1], b' ' | b',') && gaps < 3 {
+            i -= 1;
+            gaps += 1;
+        }
+        let stop = i;
+        while i > 0 && (name_byte(hay[i - 1]) || hay[i - 1] == b'.' || hay[i - 1] == b'-') {
+            i -= 1;
+        }
+        &hay[i..stop]
+    };
+    let after = {
+        let mut i = end;
+        let mut gaps = 0;
+        while i < hay.len() && matches!(hay[i], b' ' | b',') && gaps < 3 {
+            i += 1;
+            gaps += 1;
+        }
+        let start = i;
+        while i < hay.len() && (name_byte(hay[i]) || hay[i] == b'-') {
+            i += 1;
+        }
+        &hay[start..i]
+    };
+    let title =
+        |t: &[u8]| s.titles.contains(t) || s.titles.contains(t.strip_suffix(b".").unwrap_or(t));
+    let capitals_known = |t: &[u8]| {
+        t.len() >= 2
+            && !t.iter().any(u8::is_ascii_lowercase)
+            && t.split(|&b| b == b'-').any(|p| known_part(p, s))
+    };
+    title(before) || capitals_known(before) || capitals_known(after)
+}
+
 fn is_initial(token: &[u8]) -> bool {
     matches!(token, [c] | [c, b'.'] if c.is_ascii_uppercase())
 }
@@ -201,6 +291,28 @@ mod tests {
         ] {
             assert!(check(v, false), "{v}");
         }
+    }
+
+    #[test]
+    fn name_word_prefilter() {
+        let open = |text: &str, word: &str| {
+            let at = text.find(word).expect("word in text");
+            may_hold_name_word(text.as_bytes(), at)
+        };
+        // Known names and titles open a window.
+        assert!(open("wrote to Jane Xyzzyq", "Jane"));
+        assert!(open("wrote to Xyzzyq Schmidt", "Schmidt"));
+        assert!(open("Frau Xyzzyq", "Frau"));
+        assert!(open("O'Brien said", "Brien"));
+        // So does an unknown word next to a known all-capitals name or after `M.`.
+        assert!(open("DUPONT, Xyzzyq", "Xyzzyq"));
+        assert!(open("Xyzzyq DUPONT", "Xyzzyq"));
+        assert!(open("M. Xyzzyq", "Xyzzyq"));
+        // Other capitalised words do not.
+        assert!(!open("wrote to Xyzzyq Qwertyx", "Xyzzyq"));
+        assert!(!open("Mozilla/5.0 (X11; Linux x86_64)", "Mozilla"));
+        assert!(!open("XYZZYQ, Qwertyx", "Qwertyx"));
+        assert!(!open("Qwertyx", "Qwertyx"));
     }
 
     #[test]
