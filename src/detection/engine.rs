@@ -80,6 +80,9 @@ pub struct Hit {
 /// they are reported only when asked for (`--min-confidence 0.4`).
 pub const TEST_VALUE_CONFIDENCE: f32 = 0.4;
 
+/// Flag of a word owner ([`Engine::keyword_owner`]) for context words.
+const CONTEXT_WORD: u16 = 0x8000;
+
 /// Windows closer than this are searched as one.
 const MERGE_GAP: usize = 256;
 
@@ -90,6 +93,9 @@ const RARE_COST: u32 = 3;
 enum Trigger {
     /// Keywords of one detector (one shared Aho-Corasick pass finds all detectors' keywords).
     Keywords(u16),
+    /// Context words of one detector, for its patterns that require context (found by the same
+    /// pass as keywords).
+    Context(u16),
     /// Capitalised words, for one detector.
     Capitalised(u16),
     Bytes(Vec<u8>),
@@ -128,9 +134,10 @@ pub struct Engine {
     keywords: Option<AhoCorasick>,
     /// Per detector: the detectors whose hits count as its context (`context.detectors`).
     context_detectors: Vec<Vec<u16>>,
-    /// Keyword pattern id → detector index.
+    /// Word pattern id of `keywords` → owner: a detector index for its keywords, the same with
+    /// [`CONTEXT_WORD`] set for its context words.
     keyword_owner: Vec<u16>,
-    /// Widest window pad of a keyword group.
+    /// Widest window pad of a keyword or context-word group.
     keyword_pad: usize,
     /// Widest window pad of a capitalised-word group (0: there is none).
     capitalised_pad: Option<usize>,
@@ -154,8 +161,9 @@ pub struct FieldContext {
     verdicts: Vec<context::Verdict>,
     /// Per detector: the name holds one of its keywords.
     keywords: Vec<bool>,
-    /// Some detector's keyword is in the name (keyword-gated groups search everywhere).
-    any_keyword: bool,
+    /// Every keyword detector has a keyword in the name: no keyword pass over the value is needed
+    /// (the groups of detectors named by the field search the whole value).
+    every_keyword: bool,
     /// Whether this context applies (false in a scratch outside `scan_field`).
     active: bool,
 }
@@ -183,7 +191,7 @@ pub struct Scratch {
     /// Per group and pattern: cache and captures of the pattern's `value` backtracker.
     values: Vec<Vec<Option<(backtrack::Cache, Captures)>>>,
     windows: Vec<Range<usize>>,
-    /// Keyword hits of the current scan: (detector, start, end).
+    /// Keyword and context-word hits of the current scan: (owner, start, end), sorted.
     keyword_hits: Vec<(u16, usize, usize)>,
     /// Capitalised word starts of the current scan.
     capitals: Vec<usize>,
@@ -210,8 +218,15 @@ fn engine_error(detector: &Detector, message: String) -> DetectorError {
 impl Engine {
     /// Compiles every detector of `catalog`.
     pub fn new(catalog: &Catalog, options: EngineOptions) -> Result<Engine> {
+        Engine::build(catalog, options, true)
+    }
+
+    /// [`Engine::new`]; with `context_prefilter` off, patterns that require context are searched
+    /// like the others instead of only around their detector's context words (for tests that
+    /// check the prefilter loses nothing).
+    fn build(catalog: &Catalog, options: EngineOptions, context_prefilter: bool) -> Result<Engine> {
         let detectors = catalog.detectors().to_vec();
-        if detectors.len() > usize::from(u16::MAX) {
+        if detectors.len() >= usize::from(CONTEXT_WORD) {
             return Err(DetectorError {
                 file: "?".into(),
                 detector: "?".into(),
@@ -231,6 +246,19 @@ impl Engine {
                 keywords.push(kw.trim_end_matches('*').to_string());
                 keyword_owner.push(di as u16);
             }
+            // Patterns that require context can only be reported near a context word, unless
+            // other detectors' hits or a field name can stand in for one.
+            let gate = context_prefilter
+                && d.keywords.is_empty()
+                && d.prefilter.is_none()
+                && d.context.detectors.is_empty()
+                && !d.context.words.is_empty();
+            if gate && d.patterns.iter().any(|p| p.require_context) {
+                for w in &d.context.words {
+                    keywords.push(w.trim_end_matches('*').to_string());
+                    keyword_owner.push(di as u16 | CONTEXT_WORD);
+                }
+            }
             for (pi, p) in d.patterns.iter().enumerate() {
                 let rare = p.required_bytes.as_ref().filter(|set| {
                     set.iter().map(|&b| analyze::byte_cost(b)).sum::<u32>() <= RARE_COST
@@ -239,6 +267,8 @@ impl Engine {
                 // detector, and one regex over several large word lists would be slow.
                 let trigger = if !d.keywords.is_empty() {
                     Trigger::Keywords(di as u16)
+                } else if gate && p.require_context {
+                    Trigger::Context(di as u16)
                 } else if d.prefilter.is_some() {
                     Trigger::Capitalised(di as u16)
                 } else if let Some(set) = rare {
@@ -279,7 +309,10 @@ impl Engine {
             // (digits) would fire on every number and only add overhead there.
             let prefilter = !matches!(
                 trigger,
-                Trigger::DigitRun(_) | Trigger::Bytes(_) | Trigger::Capitalised(_)
+                Trigger::DigitRun(_)
+                    | Trigger::Bytes(_)
+                    | Trigger::Capitalised(_)
+                    | Trigger::Context(_)
             );
             let build = |kind: MatchKind| {
                 let config = meta::Config::new()
@@ -320,10 +353,13 @@ impl Engine {
             let mut pad = 0;
             for &(d, p) in &patterns {
                 let det = &detectors[usize::from(d)];
-                let extra = if matches!(trigger, Trigger::Keywords(_)) {
-                    det.keyword_window + det.keywords.iter().map(String::len).max().unwrap_or(0)
-                } else {
-                    0
+                let extra = match trigger {
+                    Trigger::Keywords(_) => {
+                        det.keyword_window + det.keywords.iter().map(String::len).max().unwrap_or(0)
+                    }
+                    // A context word counts within `window` bytes of either end of the match.
+                    Trigger::Context(_) => det.context.window,
+                    _ => 0,
                 };
                 pad = pad.max(det.patterns[usize::from(p)].max_len + extra);
             }
@@ -417,7 +453,7 @@ impl Engine {
         groups.sort_by_key(|g| !g.patterns.iter().any(|&(d, _)| serves[usize::from(d)]));
         let keyword_pad = groups
             .iter()
-            .filter(|g| matches!(g.trigger, Trigger::Keywords(_)))
+            .filter(|g| matches!(g.trigger, Trigger::Keywords(_) | Trigger::Context(_)))
             .map(|g| g.pad)
             .max()
             .unwrap_or(0);
@@ -521,9 +557,15 @@ impl Engine {
             .iter()
             .map(|w| w.as_ref().is_some_and(|w| w.any_in(name, 0, name.len())))
             .collect();
+        let every_keyword = self.keyword_owner.iter().all(|&o| o & CONTEXT_WORD == 0)
+            && self
+                .keyword_words
+                .iter()
+                .zip(&keywords)
+                .all(|(words, &named)| words.is_none() || named);
         FieldContext {
             verdicts,
-            any_keyword: keywords.iter().any(|k| *k),
+            every_keyword,
             keywords,
             active: true,
         }
@@ -552,20 +594,22 @@ impl Engine {
         if report.is_empty() {
             return;
         }
-        let keyword_field = scratch.field.active && scratch.field.any_keyword;
-        // One keyword pass for all keyword groups; each group takes its own detector's hits.
+        // One pass for the keywords and context words of all word-triggered groups; each group
+        // takes its own detector's hits. Overlapping: `tel` inside `telefon` counts for both
+        // owners. (In a field whose name holds every keyword detector's keyword and that has no
+        // context-word group, no group needs it.)
         scratch.keyword_hits.clear();
-        if let (Some(ac), false) = (&self.keywords, keyword_field) {
+        let skip = scratch.field.active && scratch.field.every_keyword;
+        if let (Some(ac), false) = (&self.keywords, skip) {
             let lo = report.start.saturating_sub(self.keyword_pad);
             let hi = report.end.saturating_add(self.keyword_pad).min(hay.len());
-            // Non-overlapping: a keyword hidden inside another detector's longer keyword at the
-            // same place is missed (none of the built-in lists do that).
-            for m in ac.find_iter(&hay[lo..hi]) {
+            for m in ac.find_overlapping_iter(&hay[lo..hi]) {
                 let owner = self.keyword_owner[m.pattern().as_usize()];
                 scratch
                     .keyword_hits
                     .push((owner, lo + m.start(), lo + m.end()));
             }
+            scratch.keyword_hits.sort_unstable();
         }
         // One capitalised-word pass for all such groups.
         scratch.capitals.clear();
@@ -576,12 +620,11 @@ impl Engine {
             for_each_capitalised(&hay[lo..hi], |i| capitals.push(lo + i));
         }
         for (gi, group) in self.groups.iter().enumerate() {
-            let field_active = scratch.field.active;
             self.windows(
                 group,
                 hay,
                 &report,
-                (keyword_field, field_active),
+                &scratch.field,
                 (&scratch.keyword_hits, &scratch.capitals),
                 &mut scratch.windows,
             );
@@ -601,7 +644,7 @@ impl Engine {
         group: &Group,
         hay: &[u8],
         report: &Range<usize>,
-        (keyword_field, field_active): (bool, bool),
+        field: &FieldContext,
         (keyword_hits, capitals): (&[(u16, usize, usize)], &[usize]),
         out: &mut Vec<Range<usize>>,
     ) {
@@ -633,7 +676,7 @@ impl Engine {
                 for_each_digit_run(&hay[lo..hi], *k, |s, e| push(lo + s, lo + e))
             }
             // A field value is searched whole: `Élodie` alone in a `first_name` cell.
-            Trigger::Capitalised(_) if field_active => push(report.start, report.end),
+            Trigger::Capitalised(_) if field.active => push(report.start, report.end),
             Trigger::Capitalised(_) => {
                 for &i in capitals {
                     if i >= lo && i < hi && group.gate.is_none_or(|open| open(hay, i)) {
@@ -642,27 +685,28 @@ impl Engine {
                 }
             }
             // A keyword in the field name: the value itself holds none.
-            Trigger::Keywords(_) if keyword_field => push(report.start, report.end),
-            Trigger::Keywords(di) => {
-                for &(owner, s, e) in keyword_hits {
-                    if owner == *di && s >= lo && e <= hi {
+            Trigger::Keywords(di) if field.active && field.keywords[usize::from(*di)] => {
+                push(report.start, report.end)
+            }
+            // The field name supports the detector: any value may be reported.
+            Trigger::Context(di)
+                if field.active
+                    && (field.keywords[usize::from(*di)]
+                        || field.verdicts[usize::from(*di)] == context::Verdict::Supported) =>
+            {
+                push(report.start, report.end)
+            }
+            Trigger::Keywords(di) | Trigger::Context(di) => {
+                let want = match group.trigger {
+                    Trigger::Context(_) => *di | CONTEXT_WORD,
+                    _ => *di,
+                };
+                // Hits are sorted by owner, then start: this owner's are one run, in order.
+                let first = keyword_hits.partition_point(|h| h.0 < want);
+                for &(_, s, e) in keyword_hits[first..].iter().take_while(|h| h.0 == want) {
+                    if s >= lo && e <= hi {
                         push(s, e);
                     }
-                }
-                // Hits come in start order, but merged windows of other detectors' keywords may
-                // leave this list unordered: restore the order.
-                if !out.is_sorted_by_key(|w| w.start) {
-                    out.sort_unstable_by_key(|w| w.start);
-                    let mut kept = 0;
-                    for i in 1..out.len() {
-                        if out[i].start <= out[kept].end + MERGE_GAP {
-                            out[kept].end = out[kept].end.max(out[i].end);
-                        } else {
-                            kept += 1;
-                            out[kept] = out[i].clone();
-                        }
-                    }
-                    out.truncate(kept + 1);
                 }
             }
         }
@@ -1041,12 +1085,21 @@ fn digit_mask(block: &[u8]) -> u64 {
 }
 
 /// Sorts hits by start and keeps, of every set of overlapping hits, the most confident one
-/// (the longer one on a tie).
+/// (the longer one on a tie, then the one of the detector listed first).
 fn resolve_overlaps(hits: &mut Vec<Hit>) {
     if hits.len() < 2 {
         return;
     }
-    hits.sort_unstable_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+    // Exact ties (same span, same confidence) go to the detector and pattern that come first in
+    // the catalogue, whatever order the groups ran in.
+    hits.sort_unstable_by(|a, b| {
+        a.start
+            .cmp(&b.start)
+            .then(b.end.cmp(&a.end))
+            .then(b.confidence.total_cmp(&a.confidence))
+            .then(a.detector.cmp(&b.detector))
+            .then(a.pattern.cmp(&b.pattern))
+    });
     let mut kept = 0;
     for i in 1..hits.len() {
         let h = hits[i];
@@ -1189,6 +1242,89 @@ mod tests {
             assert_eq!(hits(&gated, line), expected, "{line}");
         }
         assert!(names > 100, "{names} names");
+    }
+
+    /// Patterns that require context are searched only around their detector's context words:
+    /// that must find exactly what searching everywhere finds, in text and in fields.
+    #[test]
+    fn context_word_prefilter_loses_nothing() {
+        let catalog = Catalog::builtin().expect("catalog");
+        let gated = Engine::build(&catalog, EngineOptions::default(), true).expect("engine");
+        let every = Engine::build(&catalog, EngineOptions::default(), false).expect("engine");
+        assert!(
+            gated
+                .groups
+                .iter()
+                .any(|g| matches!(g.trigger, Trigger::Context(_)))
+        );
+        assert!(
+            !every
+                .groups
+                .iter()
+                .any(|g| matches!(g.trigger, Trigger::Context(_)))
+        );
+        let mut texts: Vec<String> = Vec::new();
+        for d in catalog.detectors() {
+            texts.extend(d.examples.iter().cloned());
+            texts.extend(d.negative_examples.iter().cloned());
+        }
+        // Values at growing distances from context words, before and after.
+        let values = [
+            "111222333",
+            "123456782",
+            "046 454 286",
+            "0612345678",
+            "030 1234567",
+            "1234.56.789",
+            "85010112345",
+            "12345678901",
+            "2 84 05 75 112 233 44",
+        ];
+        let words = [
+            "BSN",
+            "tel",
+            "Telefon",
+            "SSN",
+            "TFN",
+            "SIN",
+            "Steuer-ID",
+            "VIN",
+            "phone",
+        ];
+        for (i, v) in values.iter().enumerate() {
+            for (j, w) in words.iter().enumerate() {
+                let gap = " ".repeat((i * 7 + j * 5) % 48);
+                texts.push(format!("{w}:{gap}{v} and more"));
+                texts.push(format!("see {v}{gap}({w})"));
+                texts.push(format!("{w}\n{v}{gap}order ref {v}"));
+            }
+        }
+        let hits = |e: &Engine, text: &str, field: Option<&str>| {
+            let mut scratch = e.scratch();
+            match field {
+                Some(name) => {
+                    let ctx = e.field_context(name);
+                    e.scan_field(text.as_bytes(), 0..text.len(), &mut scratch, &ctx);
+                }
+                None => e.scan(text.as_bytes(), 0..text.len(), &mut scratch),
+            }
+            scratch.hits().to_vec()
+        };
+        let mut found = 0;
+        for text in &texts {
+            for field in [
+                None,
+                Some("bsn"),
+                Some("phone_number"),
+                Some("notes"),
+                Some("order_id"),
+            ] {
+                let expected = hits(&every, text, field);
+                found += expected.len();
+                assert_eq!(hits(&gated, text, field), expected, "{text:?} in {field:?}");
+            }
+        }
+        assert!(found > 500, "{found} hits");
     }
 
     fn runs(hay: &str, k: usize) -> Vec<(usize, usize)> {
