@@ -274,10 +274,11 @@ impl Engine {
                 } else if let Some(set) = rare {
                     Trigger::Bytes(set.clone())
                 } else if p.digit_run > 0 {
-                    // Bucketed, so that a few passes cover all digit shapes.
+                    // Bucketed, so that two passes cover all digit shapes: runs of 6 and more
+                    // are rarer (ids, long numbers) than short ones, which are everywhere in
+                    // logs and need one shared pass.
                     Trigger::DigitRun(match p.digit_run {
-                        1..=2 => 1,
-                        3..=5 => 3,
+                        1..=5 => 1,
                         _ => 6,
                     })
                 } else if let Some(set) = &p.required_bytes {
@@ -1245,7 +1246,10 @@ mod tests {
     }
 
     /// Patterns that require context are searched only around their detector's context words:
-    /// that must find exactly what searching everywhere finds, in text and in fields.
+    /// that must find everything searching everywhere finds, in text and in fields. It may
+    /// find more, and then a more confident hit may take a found one's place: in their own
+    /// group, such patterns are no longer skipped over by another pattern's validated match
+    /// (a phone-shaped national number no longer hides a BSN with its context word).
     #[test]
     fn context_word_prefilter_loses_nothing() {
         let catalog = Catalog::builtin().expect("catalog");
@@ -1310,7 +1314,7 @@ mod tests {
             }
             scratch.hits().to_vec()
         };
-        let mut found = 0;
+        let (mut found, mut same, mut cases) = (0, 0, 0);
         for text in &texts {
             for field in [
                 None,
@@ -1320,11 +1324,22 @@ mod tests {
                 Some("order_id"),
             ] {
                 let expected = hits(&every, text, field);
+                let got = hits(&gated, text, field);
                 found += expected.len();
-                assert_eq!(hits(&gated, text, field), expected, "{text:?} in {field:?}");
+                cases += 1;
+                same += usize::from(got == expected);
+                for h in &expected {
+                    let kept = got.iter().any(|g| {
+                        g == h
+                            || (g.start < h.end && h.start < g.end && g.confidence >= h.confidence)
+                    });
+                    assert!(kept, "{text:?} in {field:?}: {h:?} lost: {got:?}");
+                }
             }
         }
         assert!(found > 500, "{found} hits");
+        // Extra hits are the exception.
+        assert!(same * 100 >= cases * 99, "{same} of {cases} equal");
     }
 
     fn runs(hay: &str, k: usize) -> Vec<(usize, usize)> {
