@@ -302,6 +302,114 @@ fn first(hir: &Hir) -> ([u64; 4], bool) {
     }
 }
 
+/// The bytes a non-empty match of `hir` can end with (the mirror of [`first_bytes`]), every
+/// byte if `hir` can match the empty string.
+pub fn last_bytes(hir: &Hir) -> [u64; 4] {
+    let (mut set, nullable) = last(hir);
+    if nullable {
+        set = [u64::MAX; 4];
+    }
+    set
+}
+
+fn last(hir: &Hir) -> ([u64; 4], bool) {
+    match hir.kind() {
+        HirKind::Literal(lit) => {
+            let mut set = [0u64; 4];
+            match lit.0.last() {
+                Some(&b) => {
+                    set[usize::from(b >> 6)] |= 1 << (b & 63);
+                    (set, false)
+                }
+                None => (set, true),
+            }
+        }
+        HirKind::Capture(cap) => last(&cap.sub),
+        HirKind::Repetition(rep) => {
+            let (set, nullable) = last(&rep.sub);
+            (set, nullable || rep.min == 0)
+        }
+        HirKind::Concat(subs) => {
+            let mut set = [0u64; 4];
+            for sub in subs.iter().rev() {
+                let (s, nullable) = last(sub);
+                for (a, b) in set.iter_mut().zip(s) {
+                    *a |= b;
+                }
+                if !nullable {
+                    return (set, false);
+                }
+            }
+            (set, true)
+        }
+        HirKind::Alternation(subs) => {
+            let mut set = [0u64; 4];
+            let mut any_nullable = false;
+            for sub in subs {
+                let (s, nullable) = last(sub);
+                for (a, b) in set.iter_mut().zip(s) {
+                    *a |= b;
+                }
+                any_nullable |= nullable;
+            }
+            (set, any_nullable)
+        }
+        // Single bytes, classes and zero-width assertions read the same both ways.
+        _ => first(hir),
+    }
+}
+
+/// Every byte any match of `hir` can contain.
+fn all_bytes(hir: &Hir) -> [u64; 4] {
+    let mut set = [0u64; 4];
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => {}
+        HirKind::Literal(lit) => {
+            for &b in lit.0.iter() {
+                set[usize::from(b >> 6)] |= 1 << (b & 63);
+            }
+        }
+        HirKind::Class(_) => set = first(hir).0,
+        HirKind::Capture(cap) => set = all_bytes(&cap.sub),
+        HirKind::Repetition(rep) => set = all_bytes(&rep.sub),
+        HirKind::Concat(subs) | HirKind::Alternation(subs) => {
+            for sub in subs {
+                for (a, b) in set.iter_mut().zip(all_bytes(sub)) {
+                    *a |= b;
+                }
+            }
+        }
+    }
+    set
+}
+
+/// For a pattern `prefix (?P<value>core) suffix` whose prefix and suffix can contain no byte
+/// that the core can start or end with (`(?:^|[^\w])(?P<value>\d{9})(?:[^\w]|$)`): the core's
+/// first and last bytes. The value is then found in a match by skipping, from each end, the
+/// bytes the core cannot start or end with; no capture engine is needed. `None` for other
+/// patterns (the value group nested, or a boundary byte that could belong to the value).
+pub fn value_trim(hir: &Hir) -> Option<([u64; 4], [u64; 4])> {
+    let HirKind::Concat(subs) = hir.kind() else {
+        return None;
+    };
+    let at = subs.iter().position(
+        |h| matches!(h.kind(), HirKind::Capture(c) if c.name.as_deref() == Some("value")),
+    )?;
+    let core = &subs[at];
+    let (first_set, first_nullable) = first(core);
+    let (last_set, last_nullable) = last(core);
+    if first_nullable || last_nullable {
+        return None;
+    }
+    let disjoint = |part: &[Hir], set: &[u64; 4]| {
+        part.iter()
+            .map(all_bytes)
+            .all(|bytes| bytes.iter().zip(set).all(|(a, b)| a & b == 0))
+    };
+    (disjoint(&subs[..at], &first_set) && disjoint(&subs[at + 1..], &last_set))
+        .then_some((first_set, last_set))
+}
+
 /// Whether `hir` has a capture group called `name`.
 pub fn has_group(hir: &Hir, name: &str) -> bool {
     match hir.kind() {
@@ -393,6 +501,22 @@ mod tests {
             let m = re.find(text).expect("match");
             assert!(bytes(p).contains(&text.as_bytes()[m.start()]), "{p}");
         }
+    }
+
+    #[test]
+    fn value_trim_only_where_boundaries_cannot_be_value() {
+        let trim = |p: &str| value_trim(&parse(p).expect("parses")).is_some();
+        assert!(trim(r"(?:^|[^\w])(?P<value>\d{9})(?:[^\w]|$)"));
+        assert!(trim(
+            r"(?:^|[^.\w])(?P<value>\d{1,3}(?:\.\d{1,3}){3})(?:[^.\w]|\.[^.\w]|\.$|$)"
+        ));
+        // A boundary byte that the value may start or end with.
+        assert!(!trim(r"(?:^|[^\w])(?P<value>\+?\d{9})"));
+        assert!(!trim(r"(?:^|\W)(?P<value>\d{9}\.?)(?:\W|$)"));
+        // A label in front that shares letters with the value.
+        assert!(!trim(r"(?i:name)[:=] ?(?P<value>[A-Z][a-z]+)"));
+        assert!(!trim(r"(?P<value>a*)b"));
+        assert!(!trim(r"\d{9}"));
     }
 
     #[test]

@@ -116,13 +116,31 @@ struct Group {
     starters: Vec<u64>,
     /// Group-local pattern id → (detector, pattern) indices.
     patterns: Vec<(u16, u16)>,
-    /// Group-local pattern id → for patterns whose `value` capture group gives the reported
-    /// span, a backtracker over that pattern alone, to find the group in a match.
-    value_group: Vec<Option<BoundedBacktracker>>,
+    /// Group-local pattern id → how to find the reported span in a match.
+    value_group: Vec<ValueSpan>,
     /// Longest match of any pattern in the group (plus keyword distance for keyword groups).
     pad: usize,
     /// For capitalised-word groups: which capitalised words open a window (all when `None`).
     gate: Option<fn(&[u8], usize) -> bool>,
+}
+
+/// How the reported span is found in a match of a pattern.
+#[derive(Debug)]
+enum ValueSpan {
+    /// The whole match (no `value` group).
+    Whole,
+    /// Bytes the value cannot start or end with are trimmed from the match
+    /// ([`analyze::value_trim`]): (first bytes, last bytes) of the value, as bit sets.
+    Trim([u64; 4], [u64; 4]),
+    /// The pattern's own backtracker finds the `value` group (the group's would clear a
+    /// visited set sized by every pattern of the group for each candidate).
+    Capture(BoundedBacktracker),
+}
+
+/// Whether byte `b` is in the 256-bit `set`.
+#[inline]
+fn in_set(set: &[u64; 4], b: u8) -> bool {
+    set[usize::from(b >> 6)] >> (b & 63) & 1 == 1
 }
 
 /// A compiled detector set. Cheap to share across threads; each thread needs a [`Scratch`].
@@ -369,16 +387,17 @@ impl Engine {
                 .map(|&(d, p)| {
                     let pattern = &detectors[usize::from(d)].patterns[usize::from(p)];
                     if !pattern.value_group {
-                        return Ok(None);
+                        return Ok(ValueSpan::Whole);
                     }
-                    // One pattern's own backtracker: the group's would clear a visited set sized
-                    // by every pattern of the group for each candidate.
+                    if let Some((first, last)) = analyze::value_trim(&pattern.hir) {
+                        return Ok(ValueSpan::Trim(first, last));
+                    }
                     let nfa = thompson::Compiler::new()
                         .configure(thompson::Config::new().utf8(false))
                         .build_from_hir(&pattern.hir)
                         .map_err(|e| engine_error(&detectors[usize::from(d)], e.to_string()))?;
                     BoundedBacktracker::new_from_nfa(nfa)
-                        .map(Some)
+                        .map(ValueSpan::Capture)
                         .map_err(|e| engine_error(&detectors[usize::from(d)], e.to_string()))
                 })
                 .collect::<std::result::Result<Vec<_>, DetectorError>>()?;
@@ -525,7 +544,10 @@ impl Engine {
                 .map(|g| {
                     g.value_group
                         .iter()
-                        .map(|bt| bt.as_ref().map(|b| (b.create_cache(), b.create_captures())))
+                        .map(|v| match v {
+                            ValueSpan::Capture(b) => Some((b.create_cache(), b.create_captures())),
+                            _ => None,
+                        })
                         .collect()
                 })
                 .collect(),
@@ -786,7 +808,14 @@ impl Engine {
     ) -> Option<usize> {
         let group = &self.groups[gi];
         let (mut start, mut end) = (start, end);
-        if let Some(bt) = &group.value_group[pid.as_usize()] {
+        if let ValueSpan::Trim(first, last) = &group.value_group[pid.as_usize()] {
+            while start < end && !in_set(first, hay[start]) {
+                start += 1;
+            }
+            while end > start && !in_set(last, hay[end - 1]) {
+                end -= 1;
+            }
+        } else if let ValueSpan::Capture(bt) = &group.value_group[pid.as_usize()] {
             // The same pattern, anchored at the same start, ends at the same place: the
             // backtracker only walks the match. (The bytes around the span still count for
             // look-around assertions.)
@@ -1340,6 +1369,52 @@ mod tests {
         assert!(found > 500, "{found} hits");
         // Extra hits are the exception.
         assert!(same * 100 >= cases * 99, "{same} of {cases} equal");
+    }
+
+    /// Trimming boundary bytes finds the same `value` span as the capture engine, for every
+    /// pattern it is used for, on every example text of the catalogue.
+    #[test]
+    fn trimmed_values_equal_captured_ones() {
+        let catalog = Catalog::builtin().expect("catalog");
+        let mut texts: Vec<&str> = Vec::new();
+        for d in catalog.detectors() {
+            texts.extend(d.examples.iter().map(String::as_str));
+            texts.extend(d.negative_examples.iter().map(String::as_str));
+        }
+        let (mut trimmed, mut compared) = (0, 0);
+        for d in catalog.detectors() {
+            for p in &d.patterns {
+                let Some((first, last)) = analyze::value_trim(&p.hir) else {
+                    continue;
+                };
+                trimmed += 1;
+                let re = Regex::builder()
+                    .configure(meta::Config::new().utf8_empty(false))
+                    .build_from_hir(&p.hir)
+                    .expect("regex");
+                let mut caps = re.create_captures();
+                for text in &texts {
+                    let hay = text.as_bytes();
+                    for m in re.find_iter(hay) {
+                        re.search_captures(&Input::new(hay).range(m.range()), &mut caps);
+                        let want = caps.get_group_by_name("value").expect("value").range();
+                        let (mut s, mut e) = (m.start(), m.end());
+                        while s < e && !in_set(&first, hay[s]) {
+                            s += 1;
+                        }
+                        while e > s && !in_set(&last, hay[e - 1]) {
+                            e -= 1;
+                        }
+                        assert_eq!(s..e, want, "{}/{} in {text:?}", d.id, p.name);
+                        compared += 1;
+                    }
+                }
+            }
+        }
+        assert!(
+            trimmed >= 10 && compared >= 50,
+            "{trimmed} patterns, {compared} matches"
+        );
     }
 
     fn runs(hay: &str, k: usize) -> Vec<(usize, usize)> {
