@@ -155,6 +155,9 @@ pub struct Engine {
     /// Word pattern id of `keywords` → owner: a detector index for its keywords, the same with
     /// [`CONTEXT_WORD`] set for its context words.
     keyword_owner: Vec<u16>,
+    /// Word pattern id of `keywords` → whether the word is a stem (`ssn*`: more letters may
+    /// follow).
+    keyword_stem: Vec<bool>,
     /// Widest window pad of a keyword or context-word group.
     keyword_pad: usize,
     /// Widest window pad of a capitalised-word group (0: there is none).
@@ -257,12 +260,14 @@ impl Engine {
         let mut plan: Vec<(Trigger, Vec<(u16, u16)>)> = Vec::new();
         let mut keywords = Vec::new();
         let mut keyword_owner = Vec::new();
+        let mut keyword_stem = Vec::new();
         let mut lookbehind = 0;
         let mut lookahead = 0;
         for (di, d) in detectors.iter().enumerate() {
             for kw in &d.keywords {
                 keywords.push(kw.trim_end_matches('*').to_string());
                 keyword_owner.push(di as u16);
+                keyword_stem.push(kw.ends_with('*'));
             }
             // Patterns that require context can only be reported near a context word, unless
             // other detectors' hits or a field name can stand in for one.
@@ -275,6 +280,7 @@ impl Engine {
                 for w in &d.context.words {
                     keywords.push(w.trim_end_matches('*').to_string());
                     keyword_owner.push(di as u16 | CONTEXT_WORD);
+                    keyword_stem.push(w.ends_with('*'));
                 }
             }
             for (pi, p) in d.patterns.iter().enumerate() {
@@ -487,6 +493,7 @@ impl Engine {
             groups,
             keywords,
             keyword_owner,
+            keyword_stem,
             keyword_pad,
             capitalised_pad,
             context_detectors,
@@ -627,10 +634,15 @@ impl Engine {
             let lo = report.start.saturating_sub(self.keyword_pad);
             let hi = report.end.saturating_add(self.keyword_pad).min(hay.len());
             for m in ac.find_overlapping_iter(&hay[lo..hi]) {
-                let owner = self.keyword_owner[m.pattern().as_usize()];
-                scratch
-                    .keyword_hits
-                    .push((owner, lo + m.start(), lo + m.end()));
+                let (s, e) = (lo + m.start(), lo + m.end());
+                let id = m.pattern().as_usize();
+                // Only words that stand as words, by the rules the candidate's keyword and
+                // context checks apply (`sin` in `using` opens no window).
+                if context::at_word_start(hay, s)
+                    && (self.keyword_stem[id] || context::at_word_end(hay, e))
+                {
+                    scratch.keyword_hits.push((self.keyword_owner[id], s, e));
+                }
             }
             scratch.keyword_hits.sort_unstable();
         }
