@@ -34,7 +34,13 @@ const CODES: usize = 1000;
 /// Compiles a metadata pattern as the crate does: whitespace in it is layout.
 fn compile(pattern: &str) -> Option<Regex> {
     Regex::builder()
-        .syntax(regex_automata::util::syntax::Config::new().ignore_whitespace(true))
+        // ASCII `\d`: numbers reach the patterns as ASCII digits only, and Unicode digit
+        // classes would multiply the automata of patterns that list every area code.
+        .syntax(
+            regex_automata::util::syntax::Config::new()
+                .ignore_whitespace(true)
+                .unicode(false),
+        )
         .configure(config())
         .build(pattern)
         .ok()
