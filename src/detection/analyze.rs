@@ -229,29 +229,47 @@ pub fn required_bytes(hir: &Hir) -> Option<Vec<u8>> {
 /// can match the empty string (then a match may start anywhere, and every byte is in the set).
 /// A superset: non-ASCII classes add every byte from 0x80.
 pub fn first_bytes(hir: &Hir) -> [u64; 4] {
-    let (mut set, nullable) = first(hir);
-    if nullable {
-        set = [u64::MAX; 4];
+    match edge(hir, Edge::First) {
+        (_, true) => [u64::MAX; 4],
+        (set, false) => set,
     }
-    set
 }
 
-fn first(hir: &Hir) -> ([u64; 4], bool) {
+/// Which end of a match `edge` looks at.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Edge {
+    First,
+    Last,
+}
+
+/// The bytes a match of `hir` can start (or end) with, and whether it can be empty.
+fn edge(hir: &Hir, at: Edge) -> ([u64; 4], bool) {
     fn add(set: &mut [u64; 4], lo: u8, hi: u8) {
         for b in lo..=hi {
             set[usize::from(b >> 6)] |= 1 << (b & 63);
         }
     }
+    fn union(set: &mut [u64; 4], other: [u64; 4]) {
+        for (a, b) in set.iter_mut().zip(other) {
+            *a |= b;
+        }
+    }
     let mut set = [0u64; 4];
     match hir.kind() {
         HirKind::Empty | HirKind::Look(_) => (set, true),
-        HirKind::Literal(lit) => match lit.0.first() {
-            Some(&b) => {
-                add(&mut set, b, b);
-                (set, false)
+        HirKind::Literal(lit) => {
+            let byte = match at {
+                Edge::First => lit.0.first(),
+                Edge::Last => lit.0.last(),
+            };
+            match byte {
+                Some(&b) => {
+                    add(&mut set, b, b);
+                    (set, false)
+                }
+                None => (set, true),
             }
-            None => (set, true),
-        },
+        }
         HirKind::Class(Class::Bytes(c)) => {
             for r in c.ranges() {
                 add(&mut set, r.start(), r.end());
@@ -271,91 +289,32 @@ fn first(hir: &Hir) -> ([u64; 4], bool) {
             }
             (set, false)
         }
-        HirKind::Capture(cap) => first(&cap.sub),
+        HirKind::Capture(cap) => edge(&cap.sub, at),
         HirKind::Repetition(rep) => {
-            let (set, nullable) = first(&rep.sub);
+            let (set, nullable) = edge(&rep.sub, at);
             (set, nullable || rep.min == 0)
         }
         HirKind::Concat(subs) => {
-            for sub in subs {
-                let (s, nullable) = first(sub);
-                for (a, b) in set.iter_mut().zip(s) {
-                    *a |= b;
-                }
-                if !nullable {
-                    return (set, false);
-                }
-            }
-            (set, true)
+            let mut walk = |sub: &Hir| {
+                let (s, nullable) = edge(sub, at);
+                union(&mut set, s);
+                nullable
+            };
+            let all_nullable = match at {
+                Edge::First => subs.iter().all(&mut walk),
+                Edge::Last => subs.iter().rev().all(&mut walk),
+            };
+            (set, all_nullable)
         }
         HirKind::Alternation(subs) => {
             let mut any_nullable = false;
             for sub in subs {
-                let (s, nullable) = first(sub);
-                for (a, b) in set.iter_mut().zip(s) {
-                    *a |= b;
-                }
+                let (s, nullable) = edge(sub, at);
+                union(&mut set, s);
                 any_nullable |= nullable;
             }
             (set, any_nullable)
         }
-    }
-}
-
-/// The bytes a non-empty match of `hir` can end with (the mirror of [`first_bytes`]), every
-/// byte if `hir` can match the empty string.
-pub fn last_bytes(hir: &Hir) -> [u64; 4] {
-    let (mut set, nullable) = last(hir);
-    if nullable {
-        set = [u64::MAX; 4];
-    }
-    set
-}
-
-fn last(hir: &Hir) -> ([u64; 4], bool) {
-    match hir.kind() {
-        HirKind::Literal(lit) => {
-            let mut set = [0u64; 4];
-            match lit.0.last() {
-                Some(&b) => {
-                    set[usize::from(b >> 6)] |= 1 << (b & 63);
-                    (set, false)
-                }
-                None => (set, true),
-            }
-        }
-        HirKind::Capture(cap) => last(&cap.sub),
-        HirKind::Repetition(rep) => {
-            let (set, nullable) = last(&rep.sub);
-            (set, nullable || rep.min == 0)
-        }
-        HirKind::Concat(subs) => {
-            let mut set = [0u64; 4];
-            for sub in subs.iter().rev() {
-                let (s, nullable) = last(sub);
-                for (a, b) in set.iter_mut().zip(s) {
-                    *a |= b;
-                }
-                if !nullable {
-                    return (set, false);
-                }
-            }
-            (set, true)
-        }
-        HirKind::Alternation(subs) => {
-            let mut set = [0u64; 4];
-            let mut any_nullable = false;
-            for sub in subs {
-                let (s, nullable) = last(sub);
-                for (a, b) in set.iter_mut().zip(s) {
-                    *a |= b;
-                }
-                any_nullable |= nullable;
-            }
-            (set, any_nullable)
-        }
-        // Single bytes, classes and zero-width assertions read the same both ways.
-        _ => first(hir),
     }
 }
 
@@ -369,7 +328,7 @@ fn all_bytes(hir: &Hir) -> [u64; 4] {
                 set[usize::from(b >> 6)] |= 1 << (b & 63);
             }
         }
-        HirKind::Class(_) => set = first(hir).0,
+        HirKind::Class(_) => set = edge(hir, Edge::First).0,
         HirKind::Capture(cap) => set = all_bytes(&cap.sub),
         HirKind::Repetition(rep) => set = all_bytes(&rep.sub),
         HirKind::Concat(subs) | HirKind::Alternation(subs) => {
@@ -396,8 +355,8 @@ pub fn value_trim(hir: &Hir) -> Option<([u64; 4], [u64; 4])> {
         |h| matches!(h.kind(), HirKind::Capture(c) if c.name.as_deref() == Some("value")),
     )?;
     let core = &subs[at];
-    let (first_set, first_nullable) = first(core);
-    let (last_set, last_nullable) = last(core);
+    let (first_set, first_nullable) = edge(core, Edge::First);
+    let (last_set, last_nullable) = edge(core, Edge::Last);
     if first_nullable || last_nullable {
         return None;
     }
