@@ -5,6 +5,11 @@
 //!
 //! * **keyword** groups — detectors that declare `keywords`: one Aho-Corasick pass finds the
 //!   keywords, and the group's regex runs only in windows around them;
+//! * **context-word** groups — a detector's patterns that require context (when only its
+//!   context words can supply it): the same pass finds those words, and the regex runs only
+//!   within the context window of one (or over a field whose name supports the detector);
+//! * **capitalised-word** groups — detectors with a `prefilter` (names, addresses): windows
+//!   around capitalised words, for names only those that may belong to an accepted name;
 //! * **digit-run** groups — patterns whose every match contains a run of at least `k` ASCII
 //!   digits ([`analyze::min_digit_run`]): a byte loop finds such runs and the regex runs in
 //!   windows around them;
@@ -13,8 +18,8 @@
 //! * the **everywhere** group — the rest, searched over the whole buffer.
 //!
 //! Each group is one `regex-automata` meta regex built with `build_many`, which reports the
-//! pattern that matched and where. Candidates that fail their pattern's validator give the
-//! other patterns of the group that match at the same position their chance, so that a
+//! pattern that matched and where. The other patterns of the group that match at the same
+//! position get their chance too (when they can start with the byte there), so that a
 //! Luhn-failing 9-digit card shape does not hide a valid national number of the same shape.
 //!
 //! Scanning allocates nothing per candidate: all buffers live in a reusable [`Scratch`].
@@ -368,8 +373,8 @@ impl Engine {
                 starters = vec![0u64; 256];
                 for (pid, hir) in hirs.iter().enumerate() {
                     let set = analyze::first_bytes(hir);
-                    for (b, bits) in starters.iter_mut().enumerate() {
-                        if set[b >> 6] >> (b & 63) & 1 == 1 {
+                    for (b, bits) in (0..=u8::MAX).zip(starters.iter_mut()) {
+                        if in_set(&set, b) {
                             *bits |= 1 << pid;
                         }
                     }

@@ -122,7 +122,7 @@ fn known_part(part: &[u8], s: &Sets) -> bool {
 }
 
 /// Whether the capitalised word starting at `at` in `hay` may belong to a name that the
-/// [`person_name`] validator accepts: the prefilter of `prefilter = "name_words"`.
+/// `person_name` validator accepts: the prefilter of `prefilter = "name_words"`.
 ///
 /// Every accepted name holds a known first name or surname, or starts with a title (the
 /// validator's rules, in the module documentation). So a capitalised word opens a search window
