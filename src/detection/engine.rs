@@ -725,15 +725,13 @@ impl Engine {
                 }
             }
             // A keyword in the field name: the value itself holds none.
-            Trigger::Keywords(di) if field.active && field.keywords[usize::from(*di)] => {
+            Trigger::Keywords(di)
+                if field.active && field.keywords.get(usize::from(*di)) == Some(&true) =>
+            {
                 push(report.start, report.end)
             }
             // The field name supports the detector: any value may be reported.
-            Trigger::Context(di)
-                if field.active
-                    && (field.keywords[usize::from(*di)]
-                        || field.verdicts[usize::from(*di)] == context::Verdict::Supported) =>
-            {
+            Trigger::Context(di) if field.active && field.supports(usize::from(*di)) => {
                 push(report.start, report.end)
             }
             Trigger::Keywords(di) | Trigger::Context(di) => {
