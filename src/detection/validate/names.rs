@@ -146,10 +146,11 @@ pub fn may_hold_name_word(hay: &[u8], at: usize) -> bool {
     {
         return true;
     }
-    // The neighbours: the word before (a title such as `M.`, or an all-capitals name) and
-    // after (an all-capitals name), across up to two spaces and a comma.
-    let before = {
-        let mut i = at;
+    // The neighbours: the word before (a title such as `M.`, also across up to two particles:
+    // `M. de Xyz`, or an all-capitals name) and after (an all-capitals name), across up to two
+    // spaces and a comma.
+    let word_before = |to: usize| {
+        let mut i = to;
         let mut gaps = 0;
         while i > 0 && matches!(hay[i - 1], b' ' | b',') && gaps < 3 {
             i -= 1;
@@ -159,8 +160,9 @@ pub fn may_hold_name_word(hay: &[u8], at: usize) -> bool {
         while i > 0 && (name_byte(hay[i - 1]) || hay[i - 1] == b'.' || hay[i - 1] == b'-') {
             i -= 1;
         }
-        &hay[i..stop]
+        (i, &hay[i..stop])
     };
+    let (mut from, before) = word_before(at);
     let after = {
         let mut i = end;
         let mut gaps = 0;
@@ -181,7 +183,20 @@ pub fn may_hold_name_word(hay: &[u8], at: usize) -> bool {
             && !t.iter().any(u8::is_ascii_lowercase)
             && t.split(|&b| b == b'-').any(|p| known_part(p, s))
     };
-    title(before) || capitals_known(before) || capitals_known(after)
+    if capitals_known(before) || capitals_known(after) {
+        return true;
+    }
+    let mut previous = before;
+    for _ in 0..3 {
+        if title(previous) {
+            return true;
+        }
+        if previous.is_empty() || !s.particles.contains(previous) {
+            return false;
+        }
+        (from, previous) = word_before(from);
+    }
+    false
 }
 
 fn is_initial(token: &[u8]) -> bool {
@@ -308,6 +323,9 @@ mod tests {
         assert!(open("DUPONT, Xyzzyq", "Xyzzyq"));
         assert!(open("Xyzzyq DUPONT", "Xyzzyq"));
         assert!(open("M. Xyzzyq", "Xyzzyq"));
+        assert!(open("M. de Xyzzyq", "Xyzzyq"));
+        assert!(open("M. van der Xyzzyq", "Xyzzyq"));
+        assert!(!open("Qwertyx de Xyzzyq", "Xyzzyq"));
         // Other capitalised words do not.
         assert!(!open("wrote to Xyzzyq Qwertyx", "Xyzzyq"));
         assert!(!open("Mozilla/5.0 (X11; Linux x86_64)", "Mozilla"));
