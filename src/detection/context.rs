@@ -19,10 +19,8 @@ pub enum Verdict {
 /// Compiled context rules of one detector.
 #[derive(Debug, Clone)]
 pub struct ContextMatcher {
-    words: Option<Words>,
-    negative: Option<Words>,
     /// Supporting and negative words in one automaton (negative ones first), so that a
-    /// candidate costs one search around it rather than three.
+    /// candidate costs one search around it.
     both: Option<Words>,
     /// Number of negative words: patterns of `both` below it are negative.
     negatives: usize,
@@ -72,8 +70,6 @@ impl ContextMatcher {
             .cloned()
             .collect();
         ContextMatcher {
-            words: build(&context.words),
-            negative: build(&context.negative),
             both: build(&both),
             negatives: context.negative.len(),
             window: context.window,
@@ -82,7 +78,7 @@ impl ContextMatcher {
 
     /// Whether this detector has any context rule at all.
     pub fn is_empty(&self) -> bool {
-        self.words.is_none() && self.negative.is_none()
+        self.both.is_none()
     }
 
     /// Looks at `window` bytes on each side of `hay[start..end]`. Negative words count inside
@@ -137,18 +133,20 @@ impl ContextMatcher {
     /// a context word supports them. Word rules are the same as in text (`birth_date`,
     /// `dateOfBirth` and `dob` all contain whole words).
     pub fn evaluate_name(&self, name: &[u8]) -> Verdict {
-        if self
-            .negative
-            .as_ref()
-            .is_some_and(|w| any_word(w, name, name, 0))
-        {
-            return Verdict::Suppressed;
+        let Some(both) = &self.both else {
+            return Verdict::Absent;
+        };
+        let mut supported = false;
+        for m in both.ac.find_overlapping_iter(name) {
+            let id = m.pattern().as_usize();
+            if at_word_start(name, m.start()) && (both.stem[id] || at_word_end(name, m.end())) {
+                if id < self.negatives {
+                    return Verdict::Suppressed;
+                }
+                supported = true;
+            }
         }
-        if self
-            .words
-            .as_ref()
-            .is_some_and(|w| any_word(w, name, name, 0))
-        {
+        if supported {
             Verdict::Supported
         } else {
             Verdict::Absent

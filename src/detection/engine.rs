@@ -1250,8 +1250,6 @@ mod tests {
             "contact {u} {L} today",
             "Mr {u} called",
             "M. {u} a appelé",
-            "M. de {u} a appelé",
-            "Sig.ra van der {u},",
             "Gentile Sig.ra {u},",
             "Frau {u}-{l}",
             "{f}-{u} {l}",

@@ -71,21 +71,7 @@ fn classify(token: &[u8], s: &Sets) -> Word {
         ..Word::default()
     };
     for part in token.split(|&b| b == b'-').filter(|p| !p.is_empty()) {
-        let mut first = s.first.contains(part);
-        let mut last = s.last.contains(part);
-        if !first && !last && part.contains(&b'\'') {
-            let mut buf = [0u8; crate::detection::lists::MAX_WORD];
-            let mut n = 0;
-            for &b in part.iter().filter(|&&b| b != b'\'') {
-                if n == buf.len() {
-                    break;
-                }
-                buf[n] = b;
-                n += 1;
-            }
-            first = s.first.contains(&buf[..n]);
-            last = s.last.contains(&buf[..n]);
-        }
+        let (first, last) = lookup(part, s);
         w.first |= first;
         w.last |= last;
         w.common &= s.common.contains(part);
@@ -94,31 +80,40 @@ fn classify(token: &[u8], s: &Sets) -> Word {
     w
 }
 
+/// Whether `part` (one hyphen-separated part of a name word) is a known (first name, surname),
+/// as written or, failing that, without its apostrophe (`O'Brien`).
+fn lookup(part: &[u8], s: &Sets) -> (bool, bool) {
+    let (first, last) = (s.first.contains(part), s.last.contains(part));
+    if first || last || !part.contains(&b'\'') {
+        return (first, last);
+    }
+    let mut buf = [0u8; crate::detection::lists::MAX_WORD];
+    let mut n = 0;
+    for &b in part.iter().filter(|&&b| b != b'\'') {
+        if n == buf.len() {
+            break;
+        }
+        buf[n] = b;
+        n += 1;
+    }
+    (s.first.contains(&buf[..n]), s.last.contains(&buf[..n]))
+}
+
+/// Whether `token` is a title (`Mr`, `Sig.`, `M.`), with or without its final dot.
+fn is_title(token: &[u8], s: &Sets) -> bool {
+    s.titles.contains(token) || s.titles.contains(token.strip_suffix(b".").unwrap_or(token))
+}
+
 /// Whether `b` may be part of a name word: an ASCII letter or a byte of a non-ASCII UTF-8
 /// character.
 fn name_byte(b: u8) -> bool {
     b.is_ascii_alphabetic() || b >= 0x80
 }
 
-/// Whether `part` (one hyphen-separated part of a name word) is a known first name or surname,
-/// as written or without its apostrophe (`O'Brien`), as [`classify`] looks it up.
+/// Whether `part` is a known first name or surname, as [`classify`] looks it up.
 fn known_part(part: &[u8], s: &Sets) -> bool {
-    if s.first.contains(part) || s.last.contains(part) {
-        return true;
-    }
-    if !part.contains(&b'\'') {
-        return false;
-    }
-    let mut buf = [0u8; crate::detection::lists::MAX_WORD];
-    let mut n = 0;
-    for &b in part.iter().filter(|&&b| b != b'\'') {
-        if n == buf.len() {
-            return false;
-        }
-        buf[n] = b;
-        n += 1;
-    }
-    s.first.contains(&buf[..n]) || s.last.contains(&buf[..n])
+    let (first, last) = lookup(part, s);
+    first || last
 }
 
 /// Whether the capitalised word starting at `at` in `hay` may belong to a name that the
@@ -135,7 +130,7 @@ pub fn may_hold_name_word(hay: &[u8], at: usize) -> bool {
     let s = sets();
     let end = at + hay[at..].iter().take_while(|&&b| name_byte(b)).count();
     let word = &hay[at..end];
-    if known_part(word, s) || s.titles.contains(word) {
+    if known_part(word, s) || is_title(word, s) {
         return true;
     }
     // `O'Brien`, `D'Angelo`: the word starts two bytes earlier.
@@ -176,8 +171,6 @@ pub fn may_hold_name_word(hay: &[u8], at: usize) -> bool {
         }
         &hay[start..i]
     };
-    let title =
-        |t: &[u8]| s.titles.contains(t) || s.titles.contains(t.strip_suffix(b".").unwrap_or(t));
     let capitals_known = |t: &[u8]| {
         t.len() >= 2
             && !t.iter().any(u8::is_ascii_lowercase)
@@ -188,7 +181,7 @@ pub fn may_hold_name_word(hay: &[u8], at: usize) -> bool {
     }
     let mut previous = before;
     for _ in 0..3 {
-        if title(previous) {
+        if is_title(previous, s) {
             return true;
         }
         if previous.is_empty() || !s.particles.contains(previous) {
@@ -220,10 +213,7 @@ pub fn person_name(value: &[u8], ctx: &Ctx) -> Verdict {
         .split(|&b| matches!(b, b' ' | b'\t' | b',' | b';' | b'|'))
         .filter(|t| !t.is_empty())
     {
-        if n == 0
-            && (s.titles.contains(token)
-                || s.titles.contains(token.strip_suffix(b".").unwrap_or(token)))
-        {
+        if n == 0 && is_title(token, s) {
             title = true;
             continue;
         }
