@@ -12,9 +12,9 @@
 //!   escaped (`{@street_types}` → `(?:street|road|…)`); a stem `abc*` becomes `abc` followed
 //!   by up to 20 letters.
 //!
-//! Validators read lists as [`WordSet`]s for token look-ups (person names).
+//! Validators read lists as [`WordTags`] for token look-ups (person names).
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 include!(concat!(env!("OUT_DIR"), "/builtin_lists.rs"));
 
@@ -103,44 +103,49 @@ pub fn expand_regex(regex: &str) -> Result<String, String> {
     Ok(out)
 }
 
-/// A set of words for exact look-ups, case-folded with [`fold`]. Hashed with foldhash: the
-/// set is fixed once built, so the look-ups of scanned words (the name prefilter makes one per
-/// capitalised word) need speed, not SipHash's resistance to chosen insertions.
+/// Words of several lists in one table, case-folded with [`fold`]: each word maps to the tags
+/// (bits) of the lists that hold it, so that one look-up answers for every list. Hashed with
+/// foldhash: the table is fixed once built, so the look-ups of scanned words (the name
+/// prefilter makes one per capitalised word) need speed, not SipHash's resistance to chosen
+/// insertions.
 #[derive(Debug, Default)]
-pub struct WordSet {
-    words: HashSet<Vec<u8>, foldhash::fast::RandomState>,
+pub struct WordTags {
+    words: HashMap<Box<[u8]>, u16, foldhash::fast::RandomState>,
 }
 
-/// Longest word a [`WordSet`] looks up; longer tokens are never members.
+/// Longest word a [`WordTags`] looks up; longer tokens are in no list.
 pub const MAX_WORD: usize = 48;
 
-impl WordSet {
-    /// The set of the entries of the built-in lists `names` (missing lists add nothing).
-    pub fn from_lists(names: &[&str]) -> WordSet {
-        let mut words = HashSet::default();
+impl WordTags {
+    /// The entries of the built-in lists, each list with its tag (missing lists add nothing).
+    pub fn from_lists(lists: &[(&str, u16)]) -> WordTags {
+        let mut words: HashMap<Box<[u8]>, u16, _> = HashMap::default();
         let mut buf = [0u8; MAX_WORD];
-        for name in names {
+        for &(name, tag) in lists {
             for e in entries(name).unwrap_or_default() {
                 if let Some(w) = fold(e.as_bytes(), &mut buf) {
-                    words.insert(w.to_vec());
+                    *words.entry(w.into()).or_default() |= tag;
                 }
             }
         }
-        WordSet { words }
+        WordTags { words }
     }
 
-    /// Whether `word` (any case) is in the set. Allocates nothing.
-    pub fn contains(&self, word: &[u8]) -> bool {
+    /// The tags of `word` (any case): the union of the tags of the lists that hold it, 0 when
+    /// none does. Allocates nothing.
+    pub fn get(&self, word: &[u8]) -> u16 {
         let mut buf = [0u8; MAX_WORD];
-        fold(word, &mut buf).is_some_and(|w| self.words.contains(w))
+        fold(word, &mut buf)
+            .and_then(|w| self.words.get(w).copied())
+            .unwrap_or(0)
     }
 
-    /// Number of words.
+    /// Number of distinct words.
     pub fn len(&self) -> usize {
         self.words.len()
     }
 
-    /// Whether the set is empty.
+    /// Whether the table is empty.
     pub fn is_empty(&self) -> bool {
         self.words.is_empty()
     }
@@ -218,8 +223,11 @@ mod tests {
         assert_eq!(f("Émile Ñoño", &mut buf), "émile ñoño");
         assert_eq!(f("ĽUBICA", &mut buf), "ľubica");
         assert_eq!(f("ŽOFIA ×", &mut buf), "žofia ×");
-        let set = WordSet::from_lists(&["surnames"]);
-        assert!(set.contains(b"M\xc3\x9cLLER") && set.contains(b"smith") && !set.contains(b"xq"));
-        assert!(!set.contains(&[b'a'; 100]));
+        let set = WordTags::from_lists(&[("surnames", 1), ("first_names", 2)]);
+        assert_eq!(set.get(b"M\xc3\x9cLLER") & 1, 1);
+        assert_eq!(set.get(b"smith") & 1, 1);
+        assert_eq!(set.get(b"Anna") & 2, 2);
+        assert_eq!(set.get(b"xq"), 0);
+        assert_eq!(set.get(&[b'a'; 100]), 0);
     }
 }

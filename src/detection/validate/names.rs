@@ -19,34 +19,49 @@
 use std::sync::OnceLock;
 
 use super::{Ctx, Verdict};
-use crate::detection::lists::WordSet;
+use crate::detection::lists::{MAX_WORD, WordTags};
 
-struct Sets {
-    first: WordSet,
-    last: WordSet,
-    common: WordSet,
-    stop: WordSet,
-    particles: WordSet,
-    titles: WordSet,
-    salutations: WordSet,
+// Tags of the name lists in one table ([`WordTags`]): one look-up per token answers them all.
+const FIRST: u16 = 1;
+const LAST: u16 = 1 << 1;
+const COMMON: u16 = 1 << 2;
+const STOP: u16 = 1 << 3;
+const PARTICLE: u16 = 1 << 4;
+const TITLE: u16 = 1 << 5;
+const SALUTATION: u16 = 1 << 6;
+
+fn words() -> &'static WordTags {
+    static WORDS: OnceLock<WordTags> = OnceLock::new();
+    WORDS.get_or_init(|| {
+        WordTags::from_lists(&[
+            ("first_names", FIRST),
+            ("surnames", LAST),
+            ("name_words", COMMON),
+            ("name_stopwords", STOP),
+            ("name_particles", PARTICLE),
+            ("honorifics", TITLE),
+            ("salutations", SALUTATION),
+        ])
+    })
 }
 
-fn sets() -> &'static Sets {
-    static SETS: OnceLock<Sets> = OnceLock::new();
-    SETS.get_or_init(|| Sets {
-        first: WordSet::from_lists(&["first_names"]),
-        last: WordSet::from_lists(&["surnames"]),
-        common: WordSet::from_lists(&["name_words"]),
-        stop: WordSet::from_lists(&["name_stopwords"]),
-        particles: WordSet::from_lists(&["name_particles"]),
-        titles: WordSet::from_lists(&["honorifics"]),
-        salutations: WordSet::from_lists(&["salutations"]),
+/// Length of the longest name particle (`della`): longer words are not looked up as one.
+fn max_particle() -> usize {
+    static MAX: OnceLock<usize> = OnceLock::new();
+    *MAX.get_or_init(|| {
+        crate::detection::lists::entries("name_particles")
+            .unwrap_or_default()
+            .iter()
+            .map(|p| p.len())
+            .max()
+            .unwrap_or(0)
     })
 }
 
 /// Loads the lists now, so that the first scan does not pay for it.
 pub fn warm_up() {
-    let _ = sets();
+    let _ = words();
+    let _ = max_particle();
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -63,31 +78,32 @@ impl Word {
     }
 }
 
-/// What a name word is: hyphenated words (`Jean-Pierre`, `Smith-Jones`) take the best of their
-/// parts; `O'Brien` is looked up as written and without the apostrophe.
-fn classify(token: &[u8], s: &Sets) -> Word {
-    let mut w = Word {
+/// What a name word is, given its own tags: hyphenated words (`Jean-Pierre`, `Smith-Jones`)
+/// take the best of their parts; `O'Brien` is looked up as written and without the apostrophe.
+fn classify(token: &[u8], tags: u16, w: &WordTags) -> Word {
+    let mut word = Word {
         common: true,
+        stop: tags & STOP != 0,
         ..Word::default()
     };
+    let hyphenated = token.contains(&b'-');
     for part in token.split(|&b| b == b'-').filter(|p| !p.is_empty()) {
-        let (first, last) = lookup(part, s);
-        w.first |= first;
-        w.last |= last;
-        w.common &= s.common.contains(part);
+        let t = lookup(part, if hyphenated { w.get(part) } else { tags }, w);
+        word.first |= t & FIRST != 0;
+        word.last |= t & LAST != 0;
+        word.common &= t & COMMON != 0;
     }
-    w.stop = s.stop.contains(token);
-    w
+    word
 }
 
-/// Whether `part` (one hyphen-separated part of a name word) is a known (first name, surname),
-/// as written or, failing that, without its apostrophe (`O'Brien`).
-fn lookup(part: &[u8], s: &Sets) -> (bool, bool) {
-    let (first, last) = (s.first.contains(part), s.last.contains(part));
-    if first || last || !part.contains(&b'\'') {
-        return (first, last);
+/// The tags of `part` (one hyphen-separated part of a name word), given its tags as written:
+/// when it is neither a first name nor a surname as written, those two come from the part
+/// without its apostrophe (`O'Brien`).
+fn lookup(part: &[u8], tags: u16, w: &WordTags) -> u16 {
+    if tags & (FIRST | LAST) != 0 || !part.contains(&b'\'') {
+        return tags;
     }
-    let mut buf = [0u8; crate::detection::lists::MAX_WORD];
+    let mut buf = [0u8; MAX_WORD];
     let mut n = 0;
     for &b in part.iter().filter(|&&b| b != b'\'') {
         if n == buf.len() {
@@ -96,12 +112,16 @@ fn lookup(part: &[u8], s: &Sets) -> (bool, bool) {
         buf[n] = b;
         n += 1;
     }
-    (s.first.contains(&buf[..n]), s.last.contains(&buf[..n]))
+    tags | (w.get(&buf[..n]) & (FIRST | LAST))
 }
 
-/// Whether `token` is a title (`Mr`, `Sig.`, `M.`), with or without its final dot.
-fn is_title(token: &[u8], s: &Sets) -> bool {
-    s.titles.contains(token) || s.titles.contains(token.strip_suffix(b".").unwrap_or(token))
+/// Whether `token`, with tags `tags`, is a title (`Mr`, `Sig.`, `M.`), with or without its
+/// final dot.
+fn is_title(token: &[u8], tags: u16, w: &WordTags) -> bool {
+    tags & TITLE != 0
+        || token
+            .strip_suffix(b".")
+            .is_some_and(|t| w.get(t) & TITLE != 0)
 }
 
 /// Whether `b` may be part of a name word: an ASCII letter or a byte of a non-ASCII UTF-8
@@ -111,9 +131,8 @@ fn name_byte(b: u8) -> bool {
 }
 
 /// Whether `part` is a known first name or surname, as [`classify`] looks it up.
-fn known_part(part: &[u8], s: &Sets) -> bool {
-    let (first, last) = lookup(part, s);
-    first || last
+fn known_part(part: &[u8], w: &WordTags) -> bool {
+    lookup(part, w.get(part), w) & (FIRST | LAST) != 0
 }
 
 /// Whether the capitalised word starting at `at` in `hay` may belong to a name that the
@@ -123,21 +142,26 @@ fn known_part(part: &[u8], s: &Sets) -> bool {
 /// validator's rules, in the module documentation). So a capitalised word opens a search window
 /// only when it is itself a known name part (also with an `O'`/`D'` prefix), a title, or stands
 /// next to a known all-capitals word (`DUPONT, Jean`, `Jean DUPONT`) or after a title that is
-/// not a capitalised word itself (`M.`). This is a necessary condition, never a verdict: the
-/// window is then searched and validated as before. `at` is a word start as reported by the
+/// not a capitalised word itself (`M.`); and in every case only where a pattern can hold it
+/// (`has_partner`: next to another capitalised word, after a label, or alone). This is a
+/// necessary condition, never a verdict: the window is then searched and validated as before. `at` is a word start as reported by the
 /// engine's capitalised-word pass (an ASCII capital or a Latin letter in UTF-8).
 pub fn may_hold_name_word(hay: &[u8], at: usize) -> bool {
-    let s = sets();
     let end = at + hay[at..].iter().take_while(|&&b| name_byte(b)).count();
-    let word = &hay[at..end];
-    if known_part(word, s) || is_title(word, s) {
-        return true;
+    // Every rule below needs a partner: the cheap test first, before any look-up.
+    let s = words();
+    if !has_partner(hay, at, end, s) {
+        return false;
     }
-    // `O'Brien`, `D'Angelo`: the word starts two bytes earlier.
-    if at >= 2
-        && hay[at - 1] == b'\''
-        && hay[at - 2].is_ascii_uppercase()
-        && known_part(&hay[at - 2..end], s)
+    let word = &hay[at..end];
+    let tags = s.get(word);
+    // A title, or a known name part (`O'Brien`, `D'Angelo`: the word starts two bytes earlier).
+    if is_title(word, tags, s)
+        || lookup(word, tags, s) & (FIRST | LAST) != 0
+        || (at >= 2
+            && hay[at - 1] == b'\''
+            && hay[at - 2].is_ascii_uppercase()
+            && known_part(&hay[at - 2..end], s))
     {
         return true;
     }
@@ -181,13 +205,92 @@ pub fn may_hold_name_word(hay: &[u8], at: usize) -> bool {
     }
     let mut previous = before;
     for _ in 0..3 {
-        if is_title(previous, s) {
+        let tags = s.get(previous);
+        if is_title(previous, tags, s) {
             return true;
         }
-        if previous.is_empty() || !s.particles.contains(previous) {
+        if tags & PARTICLE == 0 {
             return false;
         }
         (from, previous) = word_before(from);
+    }
+    false
+}
+
+/// Whether the capitalised word `hay[at..end]` stands where one of the `person_name` patterns
+/// can hold it: next to another capitalised word (a name word, an initial, a title, a
+/// salutation, an all-capitals name), across the separators and up to two particles the
+/// patterns allow (`Daan de Vries`, `Doe, Jane`, `Rossi;Giulia`, `Dr. Xyz`); joined to a longer
+/// word (`Smith-Jones`, `O'Brien`); after a label (`name: Jane`, `"nome": "Giulia"`); or alone
+/// at the start of the text (a whole field). A word anywhere else (`Safari/537.36`,
+/// `[10/Jan/2024`, `he met Jane today`) cannot be part of an accepted name: the patterns that
+/// match one word alone need a title, a label or the whole field, and the others need two
+/// capitalised words. Looks up nothing but short lower-case words (particles).
+fn has_partner(hay: &[u8], at: usize, end: usize, s: &WordTags) -> bool {
+    let separator = |b: u8| matches!(b, b' ' | b',' | b';' | b'\t' | b'|');
+    let token_byte = |b: u8| name_byte(b) || matches!(b, b'.' | b'-' | b'\'');
+    // Titles and salutations in the patterns are capitalised too.
+    let partner = |t: &[u8]| {
+        t.first()
+            .is_some_and(|&b| b.is_ascii_uppercase() || (0xC3..=0xC5).contains(&b))
+    };
+    let particle = |t: &[u8]| t.len() <= max_particle() && s.get(t) & PARTICLE != 0;
+    if (at > 0 && matches!(hay[at - 1], b'-' | b'\'')) || hay.get(end).is_some_and(|&b| b == b'-') {
+        return true;
+    }
+    // A label before the word, or nothing but quotes and blanks.
+    let mut i = at;
+    while i > 0 && at - i < 6 && matches!(hay[i - 1], b' ' | b'\t' | b'"' | b'\'') {
+        i -= 1;
+    }
+    if i == 0 || matches!(hay[i - 1], b':' | b'=') {
+        return true;
+    }
+    // Backwards: separators, then a partner or a particle to step over.
+    let mut i = at;
+    for _ in 0..3 {
+        let mut j = i;
+        while j > 0 && i - j < 3 && separator(hay[j - 1]) {
+            j -= 1;
+        }
+        if j == i {
+            break;
+        }
+        let mut k = j;
+        while k > 0 && j - k < 32 && token_byte(hay[k - 1]) {
+            k -= 1;
+        }
+        let token = &hay[k..j];
+        if partner(token) {
+            return true;
+        }
+        if !particle(token) {
+            break;
+        }
+        i = k;
+    }
+    // Forwards, the same (after a title's dot: `Dr. Xyz`).
+    let mut i = end + usize::from(hay.get(end) == Some(&b'.'));
+    for _ in 0..3 {
+        let mut j = i;
+        while j < hay.len() && j - i < 3 && separator(hay[j]) {
+            j += 1;
+        }
+        if j == i {
+            break;
+        }
+        let mut k = j;
+        while k < hay.len() && k - j < 32 && token_byte(hay[k]) {
+            k += 1;
+        }
+        let token = &hay[j..k];
+        if partner(token) {
+            return true;
+        }
+        if !particle(token) {
+            break;
+        }
+        i = k;
     }
     false
 }
@@ -198,7 +301,7 @@ fn is_initial(token: &[u8]) -> bool {
 
 /// Validator `person_name`.
 pub fn person_name(value: &[u8], ctx: &Ctx) -> Verdict {
-    let s = sets();
+    let s = words();
     // `Doe, Jane` is family name first; cells (`Jane,Doe`, `Doe;Jane`) may be in either order.
     let reversed = value.windows(2).any(|w| w == b", ");
     let cells = !reversed
@@ -213,21 +316,22 @@ pub fn person_name(value: &[u8], ctx: &Ctx) -> Verdict {
         .split(|&b| matches!(b, b' ' | b'\t' | b',' | b';' | b'|'))
         .filter(|t| !t.is_empty())
     {
-        if n == 0 && is_title(token, s) {
+        let tags = s.get(token);
+        if n == 0 && is_title(token, tags, s) {
             title = true;
             continue;
         }
-        if n == 0 && s.salutations.contains(token) {
+        if n == 0 && tags & SALUTATION != 0 {
             salutation = true;
             continue;
         }
-        if is_initial(token) || s.particles.contains(token) {
+        if is_initial(token) || tags & PARTICLE != 0 {
             continue;
         }
         if token.first().is_none_or(|b| b.is_ascii_lowercase()) || n == words.len() {
             return Verdict::Invalid;
         }
-        words[n] = classify(token, s);
+        words[n] = classify(token, tags, s);
         n += 1;
     }
     let words = &words[..n];
@@ -321,6 +425,22 @@ mod tests {
         assert!(!open("Mozilla/5.0 (X11; Linux x86_64)", "Mozilla"));
         assert!(!open("XYZZYQ, Qwertyx", "Qwertyx"));
         assert!(!open("Qwertyx", "Qwertyx"));
+        // A known name opens one only where a pattern can hold it.
+        assert!(open("signed by Daan de Vries", "Vries"));
+        assert!(open("Daan de Vries signed", "Daan"));
+        assert!(open("signed by Doe, Jane", "Doe"));
+        assert!(open("1001;Rossi;Giulia;x", "Giulia"));
+        assert!(open("signed by John F. Kennedy", "Kennedy"));
+        assert!(open("Dear Anna, hello", "Anna"));
+        assert!(open("name: Anna", "Anna"));
+        assert!(open(r#"{"nome":"Giulia"}"#, "Giulia"));
+        assert!(open("Anna", "Anna"));
+        assert!(!open("he met Anna today", "Anna"));
+        assert!(!open("Chrome/120.0 Safari/537.36", "Safari"));
+        assert!(!open("[10/Jan/2024:10:00:00 +0000]", "Jan"));
+        assert!(open("Dr. Xyzzyq", "Dr"));
+        assert!(open("M. Xyzzyq", "Xyzzyq"));
+        assert!(!open("die Frau schreibt", "Frau"));
     }
 
     #[test]
