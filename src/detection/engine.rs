@@ -190,8 +190,13 @@ pub struct FieldContext {
     /// Every keyword detector has a keyword in the name: no keyword pass over the value is needed
     /// (the groups of detectors named by the field search the whole value).
     every_keyword: bool,
+    /// Per group: it holds a detector the name supports ([`Engine::rescan_field`] runs only
+    /// those).
+    supported_groups: Vec<bool>,
     /// Whether this context applies (false in a scratch outside `scan_field`).
     active: bool,
+    /// Whether only the detectors the name supports are scanned for ([`Engine::rescan_field`]).
+    only_supported: bool,
 }
 
 impl FieldContext {
@@ -598,12 +603,24 @@ impl Engine {
                 .iter()
                 .zip(&keywords)
                 .all(|(words, &named)| words.is_none() || named);
-        FieldContext {
+        let mut field = FieldContext {
             verdicts,
             every_keyword,
             keywords,
+            supported_groups: Vec::new(),
             active: true,
-        }
+            only_supported: false,
+        };
+        field.supported_groups = self
+            .groups
+            .iter()
+            .map(|g| {
+                g.patterns
+                    .iter()
+                    .any(|&(di, _)| field.supports(usize::from(di)))
+            })
+            .collect();
+        field
     }
 
     /// Like [`Engine::scan`] for the value of a field (a table cell, a CSV cell, a JSON
@@ -621,6 +638,29 @@ impl Engine {
         scratch.field.active = true;
         self.scan_inner(hay, report, scratch);
         scratch.field.active = false;
+    }
+
+    /// Like [`Engine::scan_field`], for the detectors the field's name supports only: a field
+    /// of a table whose lines were already scanned as text is scanned again as a field for
+    /// what its name adds (`ssn`, `first_name`). Only the groups that hold such a detector run,
+    /// and only those detectors' hits are left in `scratch`.
+    pub fn rescan_field(
+        &self,
+        hay: &[u8],
+        report: Range<usize>,
+        scratch: &mut Scratch,
+        field: &FieldContext,
+    ) {
+        scratch.field.clone_from(field);
+        scratch.field.active = true;
+        scratch.field.only_supported = true;
+        self.scan_inner(hay, report, scratch);
+        scratch.field.active = false;
+        scratch.field.only_supported = false;
+        let field = &scratch.field;
+        scratch
+            .hits
+            .retain(|h| field.supports(usize::from(h.detector)));
     }
 
     fn scan_inner(&self, hay: &[u8], report: Range<usize>, scratch: &mut Scratch) {
@@ -653,13 +693,17 @@ impl Engine {
         }
         // One capitalised-word pass for all such groups.
         scratch.capitals.clear();
-        if let (Some(pad), false) = (self.capitalised_pad, scratch.field.active) {
+        if let Some(pad) = self.capitalised_pad {
             let lo = report.start.saturating_sub(pad);
             let hi = report.end.saturating_add(pad).min(hay.len());
             let capitals = &mut scratch.capitals;
             for_each_capitalised(&hay[lo..hi], |i| capitals.push(lo + i));
         }
         for (gi, group) in self.groups.iter().enumerate() {
+            if scratch.field.only_supported && scratch.field.supported_groups.get(gi) != Some(&true)
+            {
+                continue;
+            }
             self.windows(
                 group,
                 hay,
@@ -715,8 +759,6 @@ impl Engine {
             Trigger::DigitRun(k) => {
                 for_each_digit_run(&hay[lo..hi], *k, |s, e| push(lo + s, lo + e))
             }
-            // A field value is searched whole: `Élodie` alone in a `first_name` cell.
-            Trigger::Capitalised(_) if field.active => push(report.start, report.end),
             Trigger::Capitalised(_) => {
                 for &i in capitals {
                     if i >= lo && i < hi && group.gate.is_none_or(|open| open(hay, i)) {
@@ -978,7 +1020,7 @@ impl Engine {
 
 /// Calls `f(start, end)` for every maximal run of at least `k` ASCII digits in `hay`.
 ///
-/// Works on 64-byte blocks: a digit bitmask per block (a loop the compiler vectorises), then
+/// Works on 64-byte blocks: a digit bitmask per block (SSE2 on x86-64, SWAR elsewhere), then
 /// runs are walked with bit operations, so the cost is per run rather than per byte.
 pub fn for_each_digit_run(hay: &[u8], k: usize, mut f: impl FnMut(usize, usize)) {
     const BLOCK: usize = 64;
@@ -1028,7 +1070,7 @@ pub fn for_each_digit_run(hay: &[u8], k: usize, mut f: impl FnMut(usize, usize))
 /// digit nor another non-ASCII byte.
 ///
 /// Same 64-byte block scheme as [`for_each_digit_run`]: class bitmasks per block, then bit
-/// operations, so text without capitals costs a few instructions per 8 bytes.
+/// operations, so text without capitals costs about one instruction per byte.
 pub fn for_each_capitalised(hay: &[u8], mut f: impl FnMut(usize)) {
     const BLOCK: usize = 64;
     // Whether the byte before the current block is a letter or digit, or non-ASCII.
@@ -1038,13 +1080,15 @@ pub fn for_each_capitalised(hay: &[u8], mut f: impl FnMut(usize)) {
     while base < hay.len() {
         let block = &hay[base..hay.len().min(base + BLOCK)];
         let len = block.len();
-        let upper = class_mask(block, b'A', b'Z');
-        let ascii_lower = class_mask(block, b'a', b'z');
-        let leads = latin_lead_mask(block);
+        let Classes {
+            upper,
+            lower: ascii_lower,
+            digit,
+            lead: leads,
+            high,
+        } = classes(block);
         let lower = ascii_lower | leads;
-        // Bytes from 0x80: with the high bit flipped, the ASCII range.
-        let high = class_mask_flipped(block, 0x00, 0x7F, 0x80);
-        let word = upper | ascii_lower | class_mask(block, b'0', b'9');
+        let word = upper | ascii_lower | digit;
         // Bit i: byte i + 1 is lower-case (for the last byte, look at the next block's first).
         let next_lower = (lower >> 1)
             | (u64::from(
@@ -1064,21 +1108,143 @@ pub fn for_each_capitalised(hay: &[u8], mut f: impl FnMut(usize)) {
     }
 }
 
+/// Byte classes of a block of at most 64 bytes, as bitmasks (bit `i` for `block[i]`).
+#[derive(Debug, PartialEq, Eq)]
+struct Classes {
+    /// `A`..=`Z`.
+    upper: u64,
+    /// `a`..=`z`.
+    lower: u64,
+    /// `0`..=`9`.
+    digit: u64,
+    /// 0xC3..=0xC5 ([`latin_lead_mask`]).
+    lead: u64,
+    /// 0x80 and above.
+    high: u64,
+}
+
+/// The [`Classes`] of `block` (`block.len() <= 64`): SSE2 on x86-64 (a shorter block is
+/// padded with zero bytes, which are in no class), otherwise SWAR.
+#[inline]
+fn classes(block: &[u8]) -> Classes {
+    #[cfg(target_arch = "x86_64")]
+    return sse2::classes(&sse2::padded(block));
+    #[cfg(not(target_arch = "x86_64"))]
+    classes_swar(block)
+}
+
+/// [`classes`] eight bytes at a time, on any target.
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))] // The fallback; tests check it.
+fn classes_swar(block: &[u8]) -> Classes {
+    Classes {
+        upper: class_mask(block, b'A', b'Z'),
+        lower: class_mask(block, b'a', b'z'),
+        digit: digit_mask_swar(block),
+        lead: latin_lead_mask(block),
+        // Bytes from 0x80: with the high bit flipped, the ASCII range.
+        high: class_mask_flipped(block, 0x00, 0x7F, 0x80),
+    }
+}
+
+/// Bit `i` is set when `block[i]` is an ASCII digit (`block.len() <= 64`).
+#[inline]
+fn digit_mask(block: &[u8]) -> u64 {
+    #[cfg(target_arch = "x86_64")]
+    return sse2::range(&sse2::padded(block), b'0', b'9');
+    #[cfg(not(target_arch = "x86_64"))]
+    digit_mask_swar(block)
+}
+
+/// Byte classes sixteen bytes at a time with SSE2, which every x86-64 CPU has.
+#[cfg(target_arch = "x86_64")]
+mod sse2 {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8, _mm_movemask_epi8, _mm_set1_epi8,
+        _mm_sub_epi8,
+    };
+
+    /// `block` (at most 64 bytes) as a whole block: itself, or a copy padded with zero bytes.
+    #[inline]
+    pub(super) fn padded(block: &[u8]) -> std::borrow::Cow<'_, [u8; 64]> {
+        match <&[u8; 64]>::try_from(block) {
+            Ok(whole) => std::borrow::Cow::Borrowed(whole),
+            Err(_) => {
+                let mut copy = [0u8; 64];
+                let n = block.len().min(64);
+                copy[..n].copy_from_slice(&block[..n]);
+                std::borrow::Cow::Owned(copy)
+            }
+        }
+    }
+
+    /// The block as four 16-byte vectors.
+    #[inline]
+    fn load(block: &[u8; 64]) -> [__m128i; 4] {
+        // SAFETY: SSE2 is in the x86-64 baseline; each unaligned load reads 16 bytes at offset
+        // 0, 16, 32 or 48 of a 64-byte array.
+        std::array::from_fn(|i| unsafe { _mm_loadu_si128(block.as_ptr().add(16 * i).cast()) })
+    }
+
+    /// Bit `i` set when `lo <= v[i] <= hi` (unsigned): `v - lo <= hi - lo`, tested as
+    /// `min(v - lo, hi - lo) == v - lo`.
+    #[inline]
+    fn in_range(v: &[__m128i; 4], lo: u8, hi: u8) -> u64 {
+        // SAFETY: SSE2 is in the x86-64 baseline; these intrinsics only compute on registers.
+        unsafe {
+            let (lo, span) = (
+                _mm_set1_epi8(lo as i8),
+                _mm_set1_epi8(hi.wrapping_sub(lo) as i8),
+            );
+            v.iter().enumerate().fold(0, |mask, (i, &v)| {
+                let x = _mm_sub_epi8(v, lo);
+                let bits = _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(x, span), x));
+                mask | u64::from(bits as u16) << (16 * i)
+            })
+        }
+    }
+
+    /// [`super::classes`] of a whole block.
+    #[inline]
+    pub(super) fn classes(block: &[u8; 64]) -> super::Classes {
+        let v = load(block);
+        // SAFETY: SSE2 is in the x86-64 baseline; movemask only reads a register.
+        let high = v.iter().enumerate().fold(0, |mask, (i, &v)| {
+            mask | u64::from(unsafe { _mm_movemask_epi8(v) } as u16) << (16 * i)
+        });
+        super::Classes {
+            upper: in_range(&v, b'A', b'Z'),
+            lower: in_range(&v, b'a', b'z'),
+            digit: in_range(&v, b'0', b'9'),
+            lead: in_range(&v, 0xC3, 0xC5),
+            high,
+        }
+    }
+
+    /// Bit `i` set when `lo <= block[i] <= hi`.
+    #[inline]
+    pub(super) fn range(block: &[u8; 64], lo: u8, hi: u8) -> u64 {
+        in_range(&load(block), lo, hi)
+    }
+}
+
 /// Bit `i` is set when `block[i]` is 0xC3, 0xC4 or 0xC5: the UTF-8 lead bytes of Latin-1
 /// Supplement and Latin Extended-A letters. With every high bit flipped these are the ASCII
 /// bytes `C`..=`E`, and ASCII bytes are out of [`class_mask`]'s range.
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))] // The fallback; tests check it.
 #[inline]
 fn latin_lead_mask(block: &[u8]) -> u64 {
     class_mask_flipped(block, 0x43, 0x45, 0x80)
 }
 
 /// Bit `i` is set when `lo <= block[i] <= hi` (`block.len() <= 64`, `lo` and `hi` ASCII).
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))] // The fallback; tests check it.
 #[inline]
 fn class_mask(block: &[u8], lo: u8, hi: u8) -> u64 {
     class_mask_flipped(block, lo, hi, 0)
 }
 
 /// [`class_mask`] of the bytes XOR `flip`.
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))] // The fallback; tests check it.
 #[inline]
 fn class_mask_flipped(block: &[u8], lo: u8, hi: u8, flip: u8) -> u64 {
     const HI: u64 = 0x8080_8080_8080_8080;
@@ -1102,13 +1268,13 @@ fn class_mask_flipped(block: &[u8], lo: u8, hi: u8, flip: u8) -> u64 {
     mask
 }
 
-/// Bit `i` is set when `block[i]` is an ASCII digit (`block.len() <= 64`).
+/// [`digit_mask`] on any target.
 ///
 /// SWAR: eight bytes per step. For a byte `b` below 0x80, `(b | 0x80) - 0x30` keeps its high
 /// bit iff `b >= 0x30`, and `(b | 0x80) - 0x3A` keeps it iff `b >= 0x3A`; the eight flag
 /// bits are then gathered into one byte with a multiplication.
-#[inline]
-fn digit_mask(block: &[u8]) -> u64 {
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))] // The fallback; tests check it.
+fn digit_mask_swar(block: &[u8]) -> u64 {
     const HI: u64 = 0x8080_8080_8080_8080;
     let mut mask = 0u64;
     let mut words = block.chunks_exact(8);
@@ -1500,6 +1666,33 @@ mod tests {
                 .enumerate()
                 .fold(0u64, |m, (i, b)| m | u64::from(b.is_ascii_digit()) << i);
             assert_eq!(digit_mask(block), expected, "at {start}");
+            assert_eq!(digit_mask_swar(block), expected, "at {start}");
+        }
+    }
+
+    #[test]
+    fn byte_classes_agree_with_plain_loops() {
+        let bytes: Vec<u8> = (0..=255u8)
+            .chain((0..=255u8).rev())
+            .chain(0..=127)
+            .collect();
+        for start in 0..bytes.len() {
+            let block = &bytes[start..bytes.len().min(start + 64)];
+            let mask = |f: fn(u8) -> bool| {
+                block
+                    .iter()
+                    .enumerate()
+                    .fold(0u64, |m, (i, &b)| m | u64::from(f(b)) << i)
+            };
+            let expected = Classes {
+                upper: mask(|b| b.is_ascii_uppercase()),
+                lower: mask(|b| b.is_ascii_lowercase()),
+                digit: mask(|b| b.is_ascii_digit()),
+                lead: mask(|b| (0xC3..=0xC5).contains(&b)),
+                high: mask(|b| b >= 0x80),
+            };
+            assert_eq!(classes(block), expected, "at {start}");
+            assert_eq!(classes_swar(block), expected, "at {start}");
         }
     }
 

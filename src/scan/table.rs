@@ -512,7 +512,8 @@ fn count_chars(bytes: &[u8]) -> u64 {
 }
 
 /// Applies the fields' contexts to the hits of one line (suppress, support), then scans the
-/// fields whose names support a detector again as fields and adds what they find.
+/// fields whose names support a detector again as fields, for those detectors
+/// ([`Engine::rescan_field`]), and adds what they find.
 fn apply_fields(
     engine: &Engine,
     structure: &dyn Structure,
@@ -548,7 +549,7 @@ fn apply_fields(
             continue;
         }
         let r = f.range.clone();
-        engine.scan_field(&body[r.clone()], 0..r.len(), scratch, &contexts[f.ctx]);
+        engine.rescan_field(&body[r.clone()], 0..r.len(), scratch, &contexts[f.ctx]);
         let ctx = &contexts[f.ctx];
         for h in scratch.hits() {
             let (start, end) = (h.start + r.start, h.end + r.start);
