@@ -144,8 +144,9 @@ fn known_part(part: &[u8], w: &WordTags) -> bool {
 /// next to a known all-capitals word (`DUPONT, Jean`, `Jean DUPONT`) or after a title that is
 /// not a capitalised word itself (`M.`); and in every case only where a pattern can hold it
 /// (`has_partner`: next to another capitalised word, after a label, or alone). This is a
-/// necessary condition, never a verdict: the window is then searched and validated as before. `at` is a word start as reported by the
-/// engine's capitalised-word pass (an ASCII capital or a Latin letter in UTF-8).
+/// necessary condition, never a verdict: the window is then searched and validated as before.
+/// `at` is a word start as reported by the engine's capitalised-word pass (an ASCII capital or
+/// a Latin letter in UTF-8).
 pub fn may_hold_name_word(hay: &[u8], at: usize) -> bool {
     let end = at + hay[at..].iter().take_while(|&&b| name_byte(b)).count();
     // Every rule below needs a partner: the cheap test first, before any look-up.
