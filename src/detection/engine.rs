@@ -634,10 +634,7 @@ impl Engine {
         scratch: &mut Scratch,
         field: &FieldContext,
     ) {
-        scratch.field.clone_from(field);
-        scratch.field.active = true;
-        self.scan_inner(hay, report, scratch);
-        scratch.field.active = false;
+        self.scan_in_field(hay, report, scratch, field, false);
     }
 
     /// Like [`Engine::scan_field`], for the detectors the field's name supports only: a field
@@ -651,16 +648,29 @@ impl Engine {
         scratch: &mut Scratch,
         field: &FieldContext,
     ) {
-        scratch.field.clone_from(field);
-        scratch.field.active = true;
-        scratch.field.only_supported = true;
-        self.scan_inner(hay, report, scratch);
-        scratch.field.active = false;
-        scratch.field.only_supported = false;
+        self.scan_in_field(hay, report, scratch, field, true);
         let field = &scratch.field;
         scratch
             .hits
             .retain(|h| field.supports(usize::from(h.detector)));
+    }
+
+    /// [`Engine::scan_inner`] with `field` as the context, for every group or only
+    /// `only_supported` ones.
+    fn scan_in_field(
+        &self,
+        hay: &[u8],
+        report: Range<usize>,
+        scratch: &mut Scratch,
+        field: &FieldContext,
+        only_supported: bool,
+    ) {
+        scratch.field.clone_from(field);
+        scratch.field.active = true;
+        scratch.field.only_supported = only_supported;
+        self.scan_inner(hay, report, scratch);
+        scratch.field.active = false;
+        scratch.field.only_supported = false;
     }
 
     fn scan_inner(&self, hay: &[u8], report: Range<usize>, scratch: &mut Scratch) {
