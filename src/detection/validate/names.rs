@@ -247,7 +247,9 @@ fn has_partner(hay: &[u8], at: usize, end: usize, s: &WordTags) -> bool {
     if i == 0 || matches!(hay[i - 1], b':' | b'=') {
         return true;
     }
-    // Backwards: separators, then a partner or a particle to step over.
+    // Backwards: separators, then a partner or a particle to step over. A token is read up to
+    // MAX_WORD bytes: a name word of the patterns is at most 46 (`Mac` + 20 + `-` + 1 + 20), so
+    // a partner's first byte is always reached.
     let mut i = at;
     for _ in 0..3 {
         let mut j = i;
@@ -258,7 +260,7 @@ fn has_partner(hay: &[u8], at: usize, end: usize, s: &WordTags) -> bool {
             break;
         }
         let mut k = j;
-        while k > 0 && j - k < 32 && token_byte(hay[k - 1]) {
+        while k > 0 && j - k < MAX_WORD && token_byte(hay[k - 1]) {
             k -= 1;
         }
         let token = &hay[k..j];
@@ -281,7 +283,7 @@ fn has_partner(hay: &[u8], at: usize, end: usize, s: &WordTags) -> bool {
             break;
         }
         let mut k = j;
-        while k < hay.len() && k - j < 32 && token_byte(hay[k]) {
+        while k < hay.len() && k - j < MAX_WORD && token_byte(hay[k]) {
             k += 1;
         }
         let token = &hay[j..k];
