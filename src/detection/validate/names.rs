@@ -247,55 +247,41 @@ fn has_partner(hay: &[u8], at: usize, end: usize, s: &WordTags) -> bool {
     if i == 0 || matches!(hay[i - 1], b':' | b'=') {
         return true;
     }
-    // Backwards: separators, then a partner or a particle to step over. A token is read up to
-    // MAX_WORD bytes: a name word of the patterns is at most 46 (`Mac` + 20 + `-` + 1 + 20), so
-    // a partner's first byte is always reached.
-    let mut i = at;
-    for _ in 0..3 {
-        let mut j = i;
-        while j > 0 && i - j < 3 && separator(hay[j - 1]) {
-            j -= 1;
+    // On each side: separators, then a partner or a particle to step over. A token is read up
+    // to MAX_WORD bytes: a name word of the patterns is at most 46 (`Mac` + 20 + `-` + 1 + 20),
+    // so a partner's first byte is always reached.
+    let side = |mut i: usize, forward: bool| {
+        // The byte next to position `i` on this side, and the next position.
+        let byte = |i: usize| match forward {
+            true => hay.get(i).copied(),
+            false => i.checked_sub(1).map(|p| hay[p]),
+        };
+        let step = |i: usize| if forward { i + 1 } else { i - 1 };
+        for _ in 0..3 {
+            let mut j = i;
+            while j.abs_diff(i) < 3 && byte(j).is_some_and(separator) {
+                j = step(j);
+            }
+            if j == i {
+                break;
+            }
+            let mut k = j;
+            while k.abs_diff(j) < MAX_WORD && byte(k).is_some_and(token_byte) {
+                k = step(k);
+            }
+            let token = &hay[j.min(k)..j.max(k)];
+            if partner(token) {
+                return true;
+            }
+            if !particle(token) {
+                break;
+            }
+            i = k;
         }
-        if j == i {
-            break;
-        }
-        let mut k = j;
-        while k > 0 && j - k < MAX_WORD && token_byte(hay[k - 1]) {
-            k -= 1;
-        }
-        let token = &hay[k..j];
-        if partner(token) {
-            return true;
-        }
-        if !particle(token) {
-            break;
-        }
-        i = k;
-    }
-    // Forwards, the same (after a title's dot: `Dr. Xyz`).
-    let mut i = end + usize::from(hay.get(end) == Some(&b'.'));
-    for _ in 0..3 {
-        let mut j = i;
-        while j < hay.len() && j - i < 3 && separator(hay[j]) {
-            j += 1;
-        }
-        if j == i {
-            break;
-        }
-        let mut k = j;
-        while k < hay.len() && k - j < MAX_WORD && token_byte(hay[k]) {
-            k += 1;
-        }
-        let token = &hay[j..k];
-        if partner(token) {
-            return true;
-        }
-        if !particle(token) {
-            break;
-        }
-        i = k;
-    }
-    false
+        false
+    };
+    // Forwards after a title's dot too: `Dr. Xyz`.
+    side(at, false) || side(end + usize::from(hay.get(end) == Some(&b'.')), true)
 }
 
 fn is_initial(token: &[u8]) -> bool {
