@@ -1,37 +1,73 @@
-//! Phone numbers, validated with libphonenumber's metadata (the `phonenumber` crate).
+//! Phone numbers, validated with libphonenumber's metadata.
+//!
+//! The metadata piimap needs (per calling code: regions, national prefix, leading digits and
+//! the national-number pattern and lengths of each number type) is vendored in
+//! `detectors/phone_metadata.json`, generated from the `phonenumber` crate's copy of
+//! libphonenumber (Apache-2.0). Loading the crate's own database compiles every pattern of
+//! every region at first use (about 600 M instructions, 0.2 s before the first phone number
+//! is checked); here only the calling codes that candidates reach are compiled. A test checks
+//! that the vendored file is what the crate holds (`PIIMAP_BLESS=1` rewrites it after an
+//! upgrade).
 
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use regex_automata::meta::Regex;
-
-use phonenumber::country::Id;
+use serde::{Deserialize, Serialize};
 
 use super::{Ctx, Verdict};
 
 /// Regions tried, in order, for numbers written without a country code.
-const REGIONS: &[Id] = &[
-    Id::US,
-    Id::GB,
-    Id::DE,
-    Id::FR,
-    Id::NL,
-    Id::ES,
-    Id::IT,
-    Id::BE,
-    Id::AT,
-    Id::CH,
-    Id::SE,
-    Id::PL,
-    Id::IE,
-    Id::CA,
-    Id::AU,
-    Id::IN,
+const REGIONS: &[&str] = &[
+    "US", "GB", "DE", "FR", "NL", "ES", "IT", "BE", "AT", "CH", "SE", "PL", "IE", "CA", "AU", "IN",
 ];
 
 /// Country calling codes run from 1 to 999.
 const CODES: usize = 1000;
 
-/// Compiles a metadata pattern as the crate does: whitespace in it is layout.
+/// The vendored metadata (see the module documentation).
+const METADATA: &str = include_str!("../../../detectors/phone_metadata.json");
+
+/// libphonenumber's metadata as piimap uses it: the regions of each calling code, in the
+/// metadata's order.
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+struct Metadata {
+    /// Where the data comes from.
+    source: String,
+    codes: BTreeMap<u16, Vec<RawRegion>>,
+}
+
+/// One region's metadata, patterns uncompiled.
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+struct RawRegion {
+    id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    national_prefix: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    leading_digits: Option<String>,
+    general: RawDesc,
+    /// Every type that makes a number valid (all but the general, emergency, short-code,
+    /// carrier and no-international descriptors).
+    types: Vec<RawDesc>,
+}
+
+/// One type descriptor: its national-number pattern and the lengths its numbers may have
+/// (empty: those of the general descriptor).
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+struct RawDesc {
+    pattern: String,
+    lengths: Vec<u16>,
+}
+
+fn metadata() -> &'static Metadata {
+    static META: OnceLock<Metadata> = OnceLock::new();
+    META.get_or_init(|| {
+        serde_json::from_str(METADATA)
+            .expect("the built-in phone metadata is valid (a test parses it)")
+    })
+}
+
+/// Compiles a metadata pattern as libphonenumber does: whitespace in it is layout.
 fn compile(pattern: &str) -> Option<Regex> {
     Regex::builder()
         // ASCII `\d`: numbers reach the patterns as ASCII digits only, and Unicode digit
@@ -61,12 +97,12 @@ struct Desc {
 }
 
 impl Desc {
-    fn new(d: &phonenumber::metadata::Descriptor, fallback: &[u16]) -> Option<Desc> {
-        let pattern = compile(&format!("^(?:{})$", d.national_number().as_str()))?;
-        let lengths = if d.possible_length().is_empty() {
+    fn new(d: &RawDesc, fallback: &[u16]) -> Option<Desc> {
+        let pattern = compile(&format!("^(?:{})$", d.pattern))?;
+        let lengths = if d.lengths.is_empty() {
             fallback.to_vec()
         } else {
-            d.possible_length().to_vec()
+            d.lengths.clone()
         };
         Some(Desc { pattern, lengths })
     }
@@ -79,47 +115,34 @@ impl Desc {
 
 /// One region of a calling code (`US` and `CA` share +1).
 struct Region {
-    id: String,
+    id: &'static str,
     general: Desc,
-    /// Every type that makes a number valid (all but the general, emergency, short-code,
-    /// carrier and no-international descriptors).
+    /// Every type that makes a number valid.
     types: Vec<Desc>,
     /// Which numbers belong to this region when several share the code.
     leading: Option<Regex>,
     /// The national (trunk) prefix written before national numbers (`0`, `1`).
-    national_prefix: Option<String>,
+    national_prefix: Option<&'static str>,
 }
 
 impl Region {
-    fn new(meta: &phonenumber::metadata::Metadata) -> Option<Region> {
-        let d = meta.descriptors();
-        let general = Desc::new(d.general(), &[])?;
-        let types = [
-            d.premium_rate(),
-            d.toll_free(),
-            d.shared_cost(),
-            d.voip(),
-            d.personal_number(),
-            d.pager(),
-            d.uan(),
-            d.voicemail(),
-            d.fixed_line(),
-            d.mobile(),
-        ]
-        .into_iter()
-        .flatten()
-        .filter_map(|t| Desc::new(t, d.general().possible_length()))
-        .collect();
-        let leading = match meta.leading_digits() {
-            Some(l) => Some(compile(&format!("^(?:{})", l.as_str()))?),
+    fn new(raw: &'static RawRegion) -> Option<Region> {
+        let general = Desc::new(&raw.general, &[])?;
+        let types = raw
+            .types
+            .iter()
+            .filter_map(|t| Desc::new(t, &raw.general.lengths))
+            .collect();
+        let leading = match &raw.leading_digits {
+            Some(l) => Some(compile(&format!("^(?:{l})"))?),
             None => None,
         };
         Some(Region {
-            id: meta.id().to_string(),
+            id: &raw.id,
             general,
             types,
             leading,
-            national_prefix: meta.national_prefix().map(str::to_string),
+            national_prefix: raw.national_prefix.as_deref(),
         })
     }
 
@@ -141,11 +164,10 @@ impl Code {
         PLANS
             .get(usize::from(code))?
             .get_or_init(|| {
-                let db = &*phonenumber::metadata::DATABASE;
-                let regions: Vec<Region> = db
-                    .region(&code)?
-                    .into_iter()
-                    .filter_map(|id| db.by_id(id))
+                let regions: Vec<Region> = metadata()
+                    .codes
+                    .get(&code)?
+                    .iter()
                     .filter_map(Region::new)
                     .collect();
                 (!regions.is_empty()).then_some(Code { regions })
@@ -181,7 +203,7 @@ impl Code {
             .iter()
             .find(|r| region.is_none_or(|id| r.id == id))
             .and_then(|r| {
-                let rest = digits.strip_prefix(r.national_prefix.as_deref()?)?;
+                let rest = digits.strip_prefix(r.national_prefix?)?;
                 let shortest = r.general.lengths.iter().min().copied().unwrap_or(0);
                 (rest.len() >= MIN_NSN.max(usize::from(shortest))).then_some(rest)
             });
@@ -190,15 +212,17 @@ impl Code {
 }
 
 /// [`REGIONS`] with their calling codes, looked up once.
-fn national_regions() -> &'static [(String, &'static Code)] {
-    static REGION_CODES: OnceLock<Vec<(String, &'static Code)>> = OnceLock::new();
+fn national_regions() -> &'static [(&'static str, &'static Code)] {
+    static REGION_CODES: OnceLock<Vec<(&'static str, &'static Code)>> = OnceLock::new();
     REGION_CODES.get_or_init(|| {
         REGIONS
             .iter()
-            .filter_map(|r| {
-                let id: &str = r.as_ref();
-                let meta = phonenumber::metadata::DATABASE.by_id(id)?;
-                Some((id.to_string(), Code::get(meta.country_code())?))
+            .filter_map(|&id| {
+                let (&code, _) = metadata()
+                    .codes
+                    .iter()
+                    .find(|(_, regions)| regions.iter().any(|r| r.id == id))?;
+                Some((id, Code::get(code)?))
             })
             .collect()
     })
@@ -220,7 +244,7 @@ fn split_code(digits: &str) -> Option<(&'static Code, &str)> {
 /// Phone number: 7–17 digits; with `+` or `00` the country code is parsed and the number must
 /// be valid for it; otherwise it must be a valid national number in one of [`REGIONS`].
 ///
-/// Validity follows libphonenumber's metadata (the `phonenumber` crate's copy): the national
+/// Validity follows libphonenumber's metadata (the vendored copy): the national
 /// significant number must have the general shape and the shape and length of one number type
 /// of its region. The metadata's patterns are compiled once per calling code, on first use,
 /// into full-match regexes that any number of threads share (the crate's own validator looks
@@ -272,7 +296,7 @@ pub fn phone(s: &[u8], _: &Ctx) -> Verdict {
         }),
         None => national_regions()
             .iter()
-            .any(|(id, code)| code.valid_national(digits, Some(id))),
+            .any(|&(id, code)| code.valid_national(digits, Some(id))),
     };
     if ok { Verdict::Valid } else { Verdict::Invalid }
 }
@@ -282,16 +306,99 @@ mod tests {
     use super::super::TODAY;
     use super::*;
 
+    /// The metadata piimap uses, read from the `phonenumber` crate's database.
+    fn from_crate() -> Metadata {
+        let db = &*phonenumber::metadata::DATABASE;
+        let raw = |d: &phonenumber::metadata::Descriptor| RawDesc {
+            pattern: d.national_number().as_str().to_string(),
+            lengths: d.possible_length().to_vec(),
+        };
+        let mut codes = BTreeMap::new();
+        for code in 1..CODES as u16 {
+            let Some(ids) = db.region(&code) else {
+                continue;
+            };
+            let regions: Vec<RawRegion> = ids
+                .into_iter()
+                .filter_map(|id| db.by_id(id))
+                .map(|meta| {
+                    let d = meta.descriptors();
+                    RawRegion {
+                        id: meta.id().to_string(),
+                        national_prefix: meta.national_prefix().map(str::to_string),
+                        leading_digits: meta.leading_digits().map(|l| l.as_str().to_string()),
+                        general: raw(d.general()),
+                        types: [
+                            d.premium_rate(),
+                            d.toll_free(),
+                            d.shared_cost(),
+                            d.voip(),
+                            d.personal_number(),
+                            d.pager(),
+                            d.uan(),
+                            d.voicemail(),
+                            d.fixed_line(),
+                            d.mobile(),
+                        ]
+                        .into_iter()
+                        .flatten()
+                        .map(raw)
+                        .collect(),
+                    }
+                })
+                .collect();
+            if !regions.is_empty() {
+                codes.insert(code, regions);
+            }
+        }
+        Metadata {
+            source: "libphonenumber PhoneNumberMetadata.xml (Apache-2.0) as packaged by the \
+                     phonenumber crate 0.3.10+9.0.33; generated by the test \
+                     detection::validate::phone::tests::vendored_metadata_is_the_crates"
+                .to_string(),
+            codes,
+        }
+    }
+
+    /// `detectors/phone_metadata.json` is what the `phonenumber` crate holds. After upgrading
+    /// the crate, `PIIMAP_BLESS=1 cargo test vendored_metadata` rewrites the file.
+    #[test]
+    fn vendored_metadata_is_the_crates() {
+        let want = from_crate();
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/detectors/phone_metadata.json");
+        if std::env::var_os("PIIMAP_BLESS").is_some() {
+            let mut text = serde_json::to_string_pretty(&want).expect("serialisable");
+            text.push('\n');
+            std::fs::write(path, text).expect("writable");
+            return;
+        }
+        assert!(want.codes.len() > 200, "{} calling codes", want.codes.len());
+        assert!(
+            metadata().codes == want.codes,
+            "detectors/phone_metadata.json differs from the phonenumber crate's metadata; \
+             rewrite it with PIIMAP_BLESS=1 cargo test vendored_metadata"
+        );
+        // Every calling code's patterns compile.
+        for &code in want.codes.keys() {
+            let plan = Code::get(code).expect("compiles");
+            assert_eq!(plan.regions.len(), want.codes[&code].len(), "+{code}");
+        }
+        // Every region tried for national numbers is there.
+        assert_eq!(national_regions().len(), REGIONS.len());
+    }
+
     /// The `phonenumber` crate's own parse-and-validate, the oracle for ours.
     fn oracle(text: &str) -> bool {
         let text = text.trim();
-        let valid = |region: Option<Id>, t: &str| {
+        let valid = |region: Option<phonenumber::country::Id>, t: &str| {
             phonenumber::parse(region, t).is_ok_and(|n| phonenumber::is_valid(&n))
         };
         match text.strip_prefix("00") {
             Some(rest) => valid(None, &format!("+{rest}")),
             None if text.starts_with('+') => valid(None, text),
-            None => REGIONS.iter().any(|&r| valid(Some(r), text)),
+            None => REGIONS
+                .iter()
+                .any(|r| valid(Some(r.parse().expect("a region id")), text)),
         }
     }
 
