@@ -2,19 +2,25 @@
 
 use std::io::{self, Write};
 
-use super::{Outcome, ScanMeta, Tool, Writer, to_io};
+use super::{Outcome, ScanMeta, Tool, Writer, encode, to_io};
 use crate::finding::Finding;
 
 /// JSON document writer.
 pub struct Json<'w> {
     out: Box<dyn Write + 'w>,
     first: bool,
+    /// One batch of findings, written to `out` at once.
+    buf: Vec<u8>,
 }
 
 impl<'w> Json<'w> {
     /// Writes to `out`.
     pub fn new(out: Box<dyn Write + 'w>) -> Self {
-        Json { out, first: true }
+        Json {
+            out,
+            first: true,
+            buf: Vec::new(),
+        }
     }
 
     fn field(&mut self, name: &str, value: &impl serde::Serialize) -> io::Result<()> {
@@ -32,13 +38,14 @@ impl Writer for Json<'_> {
     }
 
     fn findings(&mut self, findings: &[Finding]) -> io::Result<()> {
+        self.buf.clear();
         for f in findings {
-            self.out
-                .write_all(if self.first { b"\n    " } else { b",\n    " })?;
+            self.buf
+                .extend_from_slice(if self.first { b"\n    " } else { b",\n    " });
             self.first = false;
-            serde_json::to_writer(&mut self.out, f).map_err(to_io)?;
+            encode::finding(&mut self.buf, f);
         }
-        Ok(())
+        self.out.write_all(&self.buf)
     }
 
     fn finish(&mut self, outcome: &Outcome) -> io::Result<()> {

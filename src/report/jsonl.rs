@@ -2,18 +2,23 @@
 
 use std::io::{self, Write};
 
-use super::{Outcome, ScanMeta, Writer, to_io};
+use super::{Outcome, ScanMeta, Writer, encode};
 use crate::finding::Finding;
 
 /// JSON Lines writer.
 pub struct Jsonl<'w> {
     out: Box<dyn Write + 'w>,
+    /// One batch of lines, written to `out` at once.
+    buf: Vec<u8>,
 }
 
 impl<'w> Jsonl<'w> {
     /// Writes to `out`.
     pub fn new(out: Box<dyn Write + 'w>) -> Self {
-        Jsonl { out }
+        Jsonl {
+            out,
+            buf: Vec::new(),
+        }
     }
 }
 
@@ -23,11 +28,12 @@ impl Writer for Jsonl<'_> {
     }
 
     fn findings(&mut self, findings: &[Finding]) -> io::Result<()> {
+        self.buf.clear();
         for f in findings {
-            serde_json::to_writer(&mut self.out, f).map_err(to_io)?;
-            self.out.write_all(b"\n")?;
+            encode::finding(&mut self.buf, f);
+            self.buf.push(b'\n');
         }
-        Ok(())
+        self.out.write_all(&self.buf)
     }
 
     fn finish(&mut self, _outcome: &Outcome) -> io::Result<()> {

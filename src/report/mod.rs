@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod csv;
+mod encode;
 pub mod human;
 pub mod json;
 pub mod jsonl;
