@@ -181,7 +181,7 @@ pub struct Engine {
 /// What a field name (column, CSV header, JSON key path) says to each detector: structural
 /// context that counts exactly like a context word or keyword next to the value. Built once
 /// per field with [`Engine::field_context`], used with [`Engine::scan_field`].
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct FieldContext {
     /// Per detector: what the name says.
     verdicts: Vec<context::Verdict>,
@@ -197,6 +197,30 @@ pub struct FieldContext {
     active: bool,
     /// Whether only the detectors the name supports are scanned for ([`Engine::rescan_field`]).
     only_supported: bool,
+}
+
+/// `clone_from` reuses the buffers: [`Engine::scan_field`] copies the context into the
+/// scratch once per field value (a derived `Clone` would allocate four vectors each time).
+impl Clone for FieldContext {
+    fn clone(&self) -> Self {
+        FieldContext {
+            verdicts: self.verdicts.clone(),
+            keywords: self.keywords.clone(),
+            every_keyword: self.every_keyword,
+            supported_groups: self.supported_groups.clone(),
+            active: self.active,
+            only_supported: self.only_supported,
+        }
+    }
+
+    fn clone_from(&mut self, source: &Self) {
+        self.verdicts.clone_from(&source.verdicts);
+        self.keywords.clone_from(&source.keywords);
+        self.every_keyword = source.every_keyword;
+        self.supported_groups.clone_from(&source.supported_groups);
+        self.active = source.active;
+        self.only_supported = source.only_supported;
+    }
 }
 
 impl FieldContext {

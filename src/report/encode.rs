@@ -215,7 +215,16 @@ mod tests {
             f.context = true;
             cases.push(f);
         }
-        for confidence in [0.0, 0.4, 0.85, 0.9, 1.0, 0.33333334, f32::NAN, f32::INFINITY] {
+        for confidence in [
+            0.0,
+            0.4,
+            0.85,
+            0.9,
+            1.0,
+            0.33333334,
+            f32::NAN,
+            f32::INFINITY,
+        ] {
             let mut f = base(Location::File(file("a.txt")));
             f.confidence = confidence;
             cases.push(f);
