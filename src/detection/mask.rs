@@ -3,6 +3,7 @@
 //! Every style keeps the shape (length, separators) and just enough to recognise the kind of
 //! value: `j***@e******.com`, `4111********1111`, `DE89 **** **** **** **** 00`.
 
+use std::borrow::Cow;
 use std::fmt;
 
 /// How a detector's matches are masked.
@@ -57,16 +58,22 @@ impl fmt::Display for MaskStyle {
 
 /// Masks `value` (raw matched bytes; invalid UTF-8 is shown as `?`).
 pub fn mask(style: MaskStyle, value: &[u8]) -> String {
-    let text = String::from_utf8_lossy(value);
-    let text = text.replace('\u{FFFD}', "?");
+    let mut text = String::from_utf8_lossy(value);
+    if text.contains('\u{FFFD}') {
+        text = Cow::Owned(text.replace('\u{FFFD}', "?"));
+    }
     match style {
         MaskStyle::Email => mask_email(&text),
         MaskStyle::Card => mask_card(&text),
         MaskStyle::Ip => mask_ip(&text),
-        MaskStyle::Date => text
-            .chars()
-            .map(|c| if c.is_ascii_digit() { '*' } else { c })
-            .collect(),
+        MaskStyle::Date => {
+            let mut out = String::with_capacity(text.len());
+            out.extend(
+                text.chars()
+                    .map(|c| if c.is_ascii_digit() { '*' } else { c }),
+            );
+            out
+        }
         MaskStyle::Last4 => keep_alnum(&text, 0, 4),
         MaskStyle::Default => {
             let n = text.chars().filter(|c| c.is_alphanumeric()).count();
@@ -83,19 +90,19 @@ pub fn mask(style: MaskStyle, value: &[u8]) -> String {
 fn keep_alnum(text: &str, head: usize, tail: usize) -> String {
     let total = text.chars().filter(|c| c.is_alphanumeric()).count();
     let mut seen = 0;
-    text.chars()
-        .map(|c| {
-            if !c.is_alphanumeric() {
-                return c;
-            }
-            seen += 1;
-            if seen <= head || seen > total.saturating_sub(tail) {
-                c
-            } else {
-                '*'
-            }
-        })
-        .collect()
+    let mut out = String::with_capacity(text.len());
+    out.extend(text.chars().map(|c| {
+        if !c.is_alphanumeric() {
+            return c;
+        }
+        seen += 1;
+        if seen <= head || seen > total.saturating_sub(tail) {
+            c
+        } else {
+            '*'
+        }
+    }));
+    out
 }
 
 /// First character kept, the rest of the label starred.
