@@ -173,6 +173,9 @@ struct Json {
     /// Per open object or array: the hash of the path to it plus the key being filled
     /// (objects), with that key; arrays repeat their parent's path.
     stack: Vec<Frame>,
+    /// Per stack depth: the current key of the object there (kept between objects, so that
+    /// keys are copied into buffers that are already there).
+    keys: Vec<String>,
     /// Inside an object, before the `:` of the next key.
     expect_key: bool,
     /// Path hash → context index; the path text is built only the first time.
@@ -188,8 +191,8 @@ struct Frame {
     base: u64,
     /// Hash of the path including the current key (objects).
     hash: u64,
-    /// The current key (objects).
-    key: Option<String>,
+    /// The object has a current key (in [`Json::keys`] at the frame's depth).
+    keyed: bool,
     object: bool,
 }
 
@@ -211,7 +214,8 @@ impl Json {
 
     fn path(&self) -> String {
         let mut p = String::new();
-        for k in self.stack.iter().filter_map(|f| f.key.as_deref()) {
+        let keys = self.stack.iter().zip(&self.keys).filter(|(f, _)| f.keyed);
+        for (_, k) in keys {
             if !p.is_empty() {
                 p.push('.');
             }
@@ -237,9 +241,12 @@ impl Json {
         self.stack.push(Frame {
             base,
             hash: base,
-            key: None,
+            keyed: false,
             object,
         });
+        if self.keys.len() < self.stack.len() {
+            self.keys.push(String::new());
+        }
         self.expect_key = object;
     }
 }
@@ -264,9 +271,15 @@ impl Structure for Json {
                     let in_object = self.stack.last().is_some_and(|f| f.object);
                     if in_object && self.expect_key {
                         let key = &body[start..end];
-                        if let Some(top) = self.stack.last_mut() {
+                        let depth = self.stack.len();
+                        if let (Some(top), Some(buf)) = (
+                            self.stack.last_mut(),
+                            self.keys.get_mut(depth.wrapping_sub(1)),
+                        ) {
                             top.hash = fnv(fnv(top.base, b"."), key);
-                            top.key = Some(String::from_utf8_lossy(key).into_owned());
+                            top.keyed = true;
+                            buf.clear();
+                            buf.push_str(&String::from_utf8_lossy(key));
                         }
                     } else if !self.stack.is_empty() {
                         let ctx = self.intern(engine);
