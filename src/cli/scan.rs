@@ -405,23 +405,31 @@ pub fn execute(args: ScanArgs, config: ScanConfig, write_report: bool) -> Result
             }
             let s = &mut outcome.summary;
             s.findings += batch.len() as u64;
-            for f in &batch {
-                match s.findings_by_detector.get_mut(&f.detector) {
-                    Some(n) => *n += 1,
-                    None => {
-                        s.findings_by_detector.insert(f.detector.clone(), 1);
+            // A batch holds runs of findings of one asset: one look-up per run.
+            let mut rest = &batch[..];
+            while let Some(first) = rest.first() {
+                let asset = first.location.asset();
+                let run = rest
+                    .iter()
+                    .position(|f| f.location.asset() != asset)
+                    .unwrap_or(rest.len());
+                let summary = match open_assets.get_mut(asset.as_ref()) {
+                    Some(summary) => summary,
+                    None => open_assets
+                        .entry(asset.to_string())
+                        .or_insert_with(|| AssetSummary::new(&asset)),
+                };
+                for f in &rest[..run] {
+                    match s.findings_by_detector.get_mut(&f.detector) {
+                        Some(n) => *n += 1,
+                        None => {
+                            s.findings_by_detector.insert(f.detector.clone(), 1);
+                        }
                     }
+                    tripped |= fail_on.trips(f);
+                    summary.add(f, &taxonomy);
                 }
-                tripped |= fail_on.trips(f);
-                let asset = f.location.asset();
-                match open_assets.get_mut(asset.as_ref()) {
-                    Some(summary) => summary.add(f, &taxonomy),
-                    None => {
-                        let mut summary = AssetSummary::new(&asset);
-                        summary.add(f, &taxonomy);
-                        open_assets.insert(asset.to_string(), summary);
-                    }
-                }
+                rest = &rest[run..];
             }
             if write_error.is_none()
                 && let Err(e) = writer.findings(&batch)

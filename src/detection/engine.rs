@@ -138,8 +138,9 @@ enum ValueSpan {
     /// ([`analyze::value_trim`]): (first bytes, last bytes) of the value, as bit sets.
     Trim([u64; 4], [u64; 4]),
     /// The pattern's own backtracker finds the `value` group (the group's would clear a
-    /// visited set sized by every pattern of the group for each candidate).
-    Capture(BoundedBacktracker),
+    /// visited set sized by every pattern of the group for each candidate); with the group's
+    /// index in its captures, looked up once (by name it is hashed per candidate).
+    Capture(BoundedBacktracker, usize),
 }
 
 /// Whether byte `b` is in the 256-bit `set`.
@@ -436,8 +437,14 @@ impl Engine {
                         .configure(thompson::Config::new().utf8(false))
                         .build_from_hir(&pattern.hir)
                         .map_err(|e| engine_error(&detectors[usize::from(d)], e.to_string()))?;
+                    let index = nfa
+                        .group_info()
+                        .to_index(PatternID::ZERO, "value")
+                        .ok_or_else(|| {
+                            engine_error(&detectors[usize::from(d)], "no value group".into())
+                        })?;
                     BoundedBacktracker::new_from_nfa(nfa)
-                        .map(ValueSpan::Capture)
+                        .map(|bt| ValueSpan::Capture(bt, index))
                         .map_err(|e| engine_error(&detectors[usize::from(d)], e.to_string()))
                 })
                 .collect::<std::result::Result<Vec<_>, DetectorError>>()?;
@@ -586,7 +593,9 @@ impl Engine {
                     g.value_group
                         .iter()
                         .map(|v| match v {
-                            ValueSpan::Capture(b) => Some((b.create_cache(), b.create_captures())),
+                            ValueSpan::Capture(b, _) => {
+                                Some((b.create_cache(), b.create_captures()))
+                            }
                             _ => None,
                         })
                         .collect()
@@ -906,7 +915,7 @@ impl Engine {
             while end > start && !in_set(last, hay[end - 1]) {
                 end -= 1;
             }
-        } else if let ValueSpan::Capture(bt) = &group.value_group[pid.as_usize()] {
+        } else if let ValueSpan::Capture(bt, index) = &group.value_group[pid.as_usize()] {
             // The same pattern, anchored at the same start, ends at the same place: the
             // backtracker only walks the match. (The bytes around the span still count for
             // look-around assertions.)
@@ -916,7 +925,7 @@ impl Engine {
                 None => None,
             };
             let span = match own {
-                Some(caps) => caps.get_group_by_name("value"),
+                Some(caps) => caps.get_group(*index),
                 // A match longer than the backtracker's budget: the meta regex picks an engine.
                 None => {
                     let caps = &mut scratch.captures[gi];

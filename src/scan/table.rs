@@ -178,8 +178,9 @@ struct Json {
     keys: Vec<String>,
     /// Inside an object, before the `:` of the next key.
     expect_key: bool,
-    /// Path hash → context index; the path text is built only the first time.
-    paths: std::collections::HashMap<u64, usize>,
+    /// Path hash → context index; the path text is built only the first time. (The key
+    /// already is a hash; foldhash mixes it in a few instructions where SipHash took ~100.)
+    paths: std::collections::HashMap<u64, usize, foldhash::fast::RandomState>,
     contexts: Vec<FieldContext>,
     rescan: Vec<bool>,
     jsonl: bool,
