@@ -188,9 +188,13 @@ pub struct FieldContext {
     verdicts: Vec<context::Verdict>,
     /// Per detector: the name holds one of its keywords.
     keywords: Vec<bool>,
-    /// Every keyword detector has a keyword in the name: no keyword pass over the value is needed
-    /// (the groups of detectors named by the field search the whole value).
-    every_keyword: bool,
+    /// Some group needs the keyword pass over the value: its detector's keyword (or context
+    /// word) is not in the name (groups of detectors the name names search the whole value).
+    keyword_pass: bool,
+    /// The same, among the groups [`Engine::rescan_field`] runs.
+    keyword_pass_supported: bool,
+    /// Some group [`Engine::rescan_field`] runs is opened by capitalised words.
+    capitals_supported: bool,
     /// Per group: it holds a detector the name supports ([`Engine::rescan_field`] runs only
     /// those).
     supported_groups: Vec<bool>,
@@ -207,7 +211,9 @@ impl Clone for FieldContext {
         FieldContext {
             verdicts: self.verdicts.clone(),
             keywords: self.keywords.clone(),
-            every_keyword: self.every_keyword,
+            keyword_pass: self.keyword_pass,
+            keyword_pass_supported: self.keyword_pass_supported,
+            capitals_supported: self.capitals_supported,
             supported_groups: self.supported_groups.clone(),
             active: self.active,
             only_supported: self.only_supported,
@@ -217,7 +223,9 @@ impl Clone for FieldContext {
     fn clone_from(&mut self, source: &Self) {
         self.verdicts.clone_from(&source.verdicts);
         self.keywords.clone_from(&source.keywords);
-        self.every_keyword = source.every_keyword;
+        self.keyword_pass = source.keyword_pass;
+        self.keyword_pass_supported = source.keyword_pass_supported;
+        self.capitals_supported = source.capitals_supported;
         self.supported_groups.clone_from(&source.supported_groups);
         self.active = source.active;
         self.only_supported = source.only_supported;
@@ -630,19 +638,11 @@ impl Engine {
             .iter()
             .map(|w| w.as_ref().is_some_and(|w| w.any_in(name, 0, name.len())))
             .collect();
-        let every_keyword = self.keyword_owner.iter().all(|&o| o & CONTEXT_WORD == 0)
-            && self
-                .keyword_words
-                .iter()
-                .zip(&keywords)
-                .all(|(words, &named)| words.is_none() || named);
         let mut field = FieldContext {
             verdicts,
-            every_keyword,
             keywords,
-            supported_groups: Vec::new(),
             active: true,
-            only_supported: false,
+            ..FieldContext::default()
         };
         field.supported_groups = self
             .groups
@@ -653,7 +653,28 @@ impl Engine {
                     .any(|&(di, _)| field.supports(usize::from(di)))
             })
             .collect();
-        field
+        // Which groups would take windows from the keyword pass (see `windows`).
+        let needs_pass = |g: &Group| match g.trigger {
+            Trigger::Keywords(di) => field.keywords.get(usize::from(di)) != Some(&true),
+            Trigger::Context(di) => !field.supports(usize::from(di)),
+            _ => false,
+        };
+        let supported = || {
+            self.groups
+                .iter()
+                .zip(&field.supported_groups)
+                .filter(|(_, s)| **s)
+                .map(|(g, _)| g)
+        };
+        let keyword_pass = self.groups.iter().any(needs_pass);
+        let keyword_pass_supported = supported().any(needs_pass);
+        let capitals_supported = supported().any(|g| matches!(g.trigger, Trigger::Capitalised(_)));
+        FieldContext {
+            keyword_pass,
+            keyword_pass_supported,
+            capitals_supported,
+            ..field
+        }
     }
 
     /// Like [`Engine::scan`] for the value of a field (a table cell, a CSV cell, a JSON
@@ -714,10 +735,15 @@ impl Engine {
         }
         // One pass for the keywords and context words of all word-triggered groups; each group
         // takes its own detector's hits. Overlapping: `tel` inside `telefon` counts for both
-        // owners. (In a field whose name holds every keyword detector's keyword and that has no
-        // context-word group, no group needs it.)
+        // owners. (In a field, it runs only if a group that runs takes windows from it.)
         scratch.keyword_hits.clear();
-        let skip = scratch.field.active && scratch.field.every_keyword;
+        let field = &scratch.field;
+        let skip = field.active
+            && !(if field.only_supported {
+                field.keyword_pass_supported
+            } else {
+                field.keyword_pass
+            });
         if let (Some(ac), false) = (&self.keywords, skip) {
             let lo = report.start.saturating_sub(self.keyword_pad);
             let hi = report.end.saturating_add(self.keyword_pad).min(hay.len());
@@ -736,7 +762,9 @@ impl Engine {
         }
         // One capitalised-word pass for all such groups.
         scratch.capitals.clear();
-        if let Some(pad) = self.capitalised_pad {
+        let field = &scratch.field;
+        let skip = field.active && field.only_supported && !field.capitals_supported;
+        if let (Some(pad), false) = (self.capitalised_pad, skip) {
             let lo = report.start.saturating_sub(pad);
             let hi = report.end.saturating_add(pad).min(hay.len());
             let capitals = &mut scratch.capitals;
