@@ -424,7 +424,7 @@ fn expanded_words(words: &[String]) -> Result<Vec<String>, String> {
     words
         .iter()
         .map(|w| {
-            if w.trim().is_empty() {
+            if w.trim().trim_end_matches('*').is_empty() {
                 Err("empty word".to_string())
             } else {
                 Ok(w.to_lowercase())

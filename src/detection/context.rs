@@ -87,6 +87,25 @@ impl ContextMatcher {
         let Some(both) = &self.both else {
             return Verdict::Absent;
         };
+        let n = self.neighbourhood(hay, start, end);
+        // One search over the whole neighbourhood.
+        let words = both
+            .ac
+            .find_overlapping_iter(&hay[n.lo..n.hi])
+            .filter_map(|m| {
+                let (s, e) = (n.lo + m.start(), n.lo + m.end());
+                let id = m.pattern().as_usize();
+                (at_word_start(hay, s) && (both.stem[id] || at_word_end(hay, e))).then_some((
+                    s,
+                    e,
+                    id < self.negatives,
+                ))
+            });
+        n.decide(words)
+    }
+
+    /// The bytes [`ContextMatcher::evaluate`] looks at around `hay[start..end]`.
+    pub fn neighbourhood(&self, hay: &[u8], start: usize, end: usize) -> Neighbourhood {
         let before_base = start.saturating_sub(self.window);
         let before = &hay[before_base..start];
         let after_end = end.saturating_add(self.window).min(hay.len());
@@ -98,24 +117,43 @@ impl ContextMatcher {
         let line_end = memchr::memchr(b'\n', after)
             .map_or(after_end, |i| end + i)
             .max(end);
-        // One search over the whole neighbourhood: supporting words count before or after the
-        // value (not across its edges), negative ones anywhere on its line.
-        let lo = before_base;
-        let hi = after_end.max(end);
+        Neighbourhood {
+            lo: before_base,
+            hi: after_end.max(end),
+            line_start,
+            line_end,
+            start,
+            end,
+        }
+    }
+}
+
+/// The neighbourhood of one candidate `hay[start..end]`: the bytes `lo..hi` in which context
+/// words count, and the candidate's line.
+#[derive(Debug, Clone, Copy)]
+pub struct Neighbourhood {
+    /// Words must lie inside `lo..hi`.
+    pub lo: usize,
+    /// See `lo`.
+    pub hi: usize,
+    line_start: usize,
+    line_end: usize,
+    start: usize,
+    end: usize,
+}
+
+impl Neighbourhood {
+    /// The verdict from the detector's words found in `lo..hi` that stand as words, as
+    /// `(start, end, negative)` in any order: supporting words count before or after the
+    /// value (not across its edges), negative ones anywhere on its line.
+    pub fn decide(&self, words: impl Iterator<Item = (usize, usize, bool)>) -> Verdict {
         let mut supported = false;
-        for m in both.ac.find_overlapping_iter(&hay[lo..hi]) {
-            let (s, e) = (lo + m.start(), lo + m.end());
-            let id = m.pattern().as_usize();
-            let negative = id < self.negatives;
-            let placed = if negative {
-                s >= line_start && e <= line_end
-            } else {
-                !supported && (e <= start || s >= end)
-            };
-            if placed && at_word_start(hay, s) && (both.stem[id] || at_word_end(hay, e)) {
-                if negative {
+        for (s, e, negative) in words {
+            if negative {
+                if s >= self.line_start && e <= self.line_end {
                     return Verdict::Suppressed;
                 }
+            } else if e <= self.start || s >= self.end {
                 supported = true;
             }
         }

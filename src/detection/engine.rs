@@ -164,6 +164,13 @@ pub struct Engine {
     /// Word pattern id of `keywords` → whether the word is a stem (`ssn*`: more letters may
     /// follow).
     keyword_stem: Vec<bool>,
+    /// Pattern ids of `keywords` from this one on are context words (supporting or negative)
+    /// of the detectors' context rules, each word once: the pass finds them for
+    /// [`ContextMatcher`]s, which otherwise search around every candidate.
+    context_base: usize,
+    /// Per context word (pattern id − `context_base`): the detectors whose rules hold it, and
+    /// whether it is a negative word there.
+    context_roles: Vec<Vec<(u16, bool)>>,
     /// Widest window pad of a keyword or context-word group.
     keyword_pad: usize,
     /// Widest window pad of a capitalised-word group (0: there is none).
@@ -257,6 +264,12 @@ pub struct Scratch {
     windows: Vec<Range<usize>>,
     /// Keyword and context-word hits of the current scan: (owner, start, end), sorted.
     keyword_hits: Vec<(u16, usize, usize)>,
+    /// Context words found by the keyword pass, standing as words: (start, end, word index
+    /// into `Engine::context_roles`), by end.
+    context_words: Vec<(usize, usize, u32)>,
+    /// The bytes the keyword pass searched (context words inside it are all in
+    /// `context_words`); `None` when it did not run.
+    context_span: Option<Range<usize>>,
     /// Capitalised word starts of the current scan.
     capitals: Vec<usize>,
     hits: Vec<Hit>,
@@ -473,6 +486,22 @@ impl Engine {
                 pad,
             });
         }
+        let context_base = keywords.len();
+        let mut context_roles: Vec<Vec<(u16, bool)>> = Vec::new();
+        let mut context_index: std::collections::HashMap<&str, usize> =
+            std::collections::HashMap::new();
+        for (di, d) in detectors.iter().enumerate() {
+            let negative = d.context.negative.iter().map(|w| (w, true));
+            for (w, negative) in negative.chain(d.context.words.iter().map(|w| (w, false))) {
+                let i = *context_index.entry(w.as_str()).or_insert_with(|| {
+                    keywords.push(w.trim_end_matches('*').to_string());
+                    keyword_stem.push(w.ends_with('*'));
+                    context_roles.push(Vec::new());
+                    context_roles.len() - 1
+                });
+                context_roles[i].push((di as u16, negative));
+            }
+        }
         let keywords = if keywords.is_empty() {
             None
         } else {
@@ -543,6 +572,8 @@ impl Engine {
             keywords,
             keyword_owner,
             keyword_stem,
+            context_base,
+            context_roles,
             keyword_pad,
             capitalised_pad,
             context_detectors,
@@ -611,6 +642,8 @@ impl Engine {
                 .collect(),
             windows: Vec::new(),
             keyword_hits: Vec::new(),
+            context_words: Vec::new(),
+            context_span: None,
             capitals: Vec::new(),
             hits: Vec::new(),
             field: FieldContext::default(),
@@ -737,6 +770,8 @@ impl Engine {
         // takes its own detector's hits. Overlapping: `tel` inside `telefon` counts for both
         // owners. (In a field, it runs only if a group that runs takes windows from it.)
         scratch.keyword_hits.clear();
+        scratch.context_words.clear();
+        scratch.context_span = None;
         let field = &scratch.field;
         let skip = field.active
             && !(if field.only_supported {
@@ -755,10 +790,18 @@ impl Engine {
                 if context::at_word_start(hay, s)
                     && (self.keyword_stem[id] || context::at_word_end(hay, e))
                 {
-                    scratch.keyword_hits.push((self.keyword_owner[id], s, e));
+                    match id.checked_sub(self.context_base) {
+                        Some(word) => scratch.context_words.push((s, e, word as u32)),
+                        None => scratch.keyword_hits.push((self.keyword_owner[id], s, e)),
+                    }
                 }
             }
             scratch.keyword_hits.sort_unstable();
+            // Overlapping matches come by end already.
+            if !scratch.context_words.is_sorted_by_key(|w| w.1) {
+                scratch.context_words.sort_unstable_by_key(|w| w.1);
+            }
+            scratch.context_span = Some(lo..hi);
         }
         // One capitalised-word pass for all such groups.
         scratch.capitals.clear();
@@ -974,6 +1017,10 @@ impl Engine {
             report,
             &mut scratch.hits,
             &scratch.field,
+            FoundWords {
+                words: &scratch.context_words,
+                span: scratch.context_span.as_ref(),
+            },
         )
     }
 
@@ -988,6 +1035,7 @@ impl Engine {
         report: &Range<usize>,
         hits: &mut Vec<Hit>,
         field: &FieldContext,
+        found: FoundWords<'_>,
     ) -> Option<usize> {
         let d = &self.detectors[usize::from(di)];
         let field_verdict = if field.active {
@@ -1031,7 +1079,19 @@ impl Engine {
         let mut context = if ctx.is_empty() {
             context::Verdict::Absent
         } else {
-            ctx.evaluate(hay, start, end)
+            let verdict = self
+                .context_found(di, ctx, hay, start, end, found)
+                .unwrap_or_else(|| ctx.evaluate(hay, start, end));
+            // Every test scan checks that the pass and the search around the candidate agree.
+            debug_assert_eq!(
+                verdict,
+                ctx.evaluate(hay, start, end),
+                "context of {}..{} for {}",
+                start,
+                end,
+                d.id
+            );
+            verdict
         };
         if context == context::Verdict::Absent
             && (field_verdict == Some(context::Verdict::Supported) || field_keyword)
@@ -1078,6 +1138,40 @@ impl Engine {
         Some(end)
     }
 
+    /// What detector `di`'s context rules say about `hay[start..end]`, from the words the
+    /// keyword pass found; `None` if the pass did not cover the candidate's neighbourhood
+    /// (then [`ContextMatcher::evaluate`] searches it). The same verdict either way: the pass
+    /// finds every occurrence of every word inside the bytes it searched, with the same
+    /// word rules.
+    fn context_found(
+        &self,
+        di: u16,
+        ctx: &ContextMatcher,
+        hay: &[u8],
+        start: usize,
+        end: usize,
+        found: FoundWords<'_>,
+    ) -> Option<context::Verdict> {
+        let span = found.span?;
+        let n = ctx.neighbourhood(hay, start, end);
+        if n.lo < span.start || n.hi > span.end {
+            return None;
+        }
+        // Words end after `lo` (they are not empty) and at most at `hi`.
+        let first = found.words.partition_point(|w| w.1 <= n.lo);
+        let words = found.words[first..]
+            .iter()
+            .take_while(|w| w.1 <= n.hi)
+            .filter(|w| w.0 >= n.lo)
+            .flat_map(|&(s, e, word)| {
+                self.context_roles[word as usize]
+                    .iter()
+                    .filter(move |r| r.0 == di)
+                    .map(move |&(_, negative)| (s, e, negative))
+            });
+        Some(n.decide(words))
+    }
+
     /// Whether one of detector `di`'s keywords lies within `window` bytes of the match (or
     /// inside it when `window` is 0).
     fn keyword_near(&self, di: u16, window: usize, hay: &[u8], start: usize, end: usize) -> bool {
@@ -1087,6 +1181,13 @@ impl Engine {
             .as_ref()
             .is_some_and(|w| w.any_in(hay, lo, hi))
     }
+}
+
+/// Context words found by the keyword pass of the current scan, and the bytes it searched.
+#[derive(Clone, Copy)]
+struct FoundWords<'a> {
+    words: &'a [(usize, usize, u32)],
+    span: Option<&'a Range<usize>>,
 }
 
 /// Calls `f(start, end)` for every maximal run of at least `k` ASCII digits in `hay`.
