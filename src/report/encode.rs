@@ -170,7 +170,7 @@ mod tests {
             seed ^= seed << 17;
             let len = (seed % 40) as usize;
             // Three strings in four are drawn from the bytes that need no escaping.
-            let pool = if seed % 4 == 0 {
+            let pool = if seed.is_multiple_of(4) {
                 &alphabet[..]
             } else {
                 &alphabet[3..][..]
@@ -178,7 +178,7 @@ mod tests {
             let pool: Vec<u8> = pool
                 .iter()
                 .copied()
-                .filter(|&c| seed % 4 == 0 || !(c < 0x20 || c == b'"' || c == b'\\'))
+                .filter(|&c| seed.is_multiple_of(4) || !(c < 0x20 || c == b'"' || c == b'\\'))
                 .collect();
             let s: Vec<u8> = (0..len)
                 .map(|i| pool[((seed >> (i % 60)) % pool.len() as u64) as usize])
