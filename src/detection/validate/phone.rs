@@ -86,7 +86,15 @@ fn compile(pattern: &str) -> Option<Regex> {
 /// backtracker that would serve short inputs clears a visited set the size of the pattern
 /// per search.
 fn config() -> regex_automata::meta::Config {
-    Regex::config().backtrack(false).onepass(false)
+    Regex::config()
+        .backtrack(false)
+        .onepass(false)
+        // Matching only: no capture states, no fully compiled DFA (its determinisation cost
+        // more than the few numbers of a code ever checked), no literal prefilter (the
+        // patterns are anchored).
+        .which_captures(regex_automata::nfa::thompson::WhichCaptures::None)
+        .dfa(false)
+        .auto_prefilter(false)
 }
 
 /// One type descriptor (fixed line, mobile, toll free, ...): its national-number pattern,
