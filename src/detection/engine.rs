@@ -143,6 +143,118 @@ enum ValueSpan {
     Capture(BoundedBacktracker, usize),
 }
 
+/// Compiles the group of `patterns` ((detector, pattern) indices) that `trigger` opens
+/// windows for: its regex, the `MatchKind::All` twin, and how each pattern's value is found.
+fn compile_group(
+    detectors: &[Detector],
+    trigger: Trigger,
+    patterns: Vec<(u16, u16)>,
+) -> Result<Group> {
+    let hirs: Vec<_> = patterns
+        .iter()
+        .map(|&(d, p)| {
+            detectors[usize::from(d)].patterns[usize::from(p)]
+                .hir
+                .clone()
+        })
+        .collect();
+    let first = &detectors[usize::from(patterns[0].0)];
+    // Digit-run windows already are the prefilter; the regex's own literal prefilter
+    // (digits) would fire on every number and only add overhead there.
+    let prefilter = !matches!(
+        trigger,
+        Trigger::DigitRun(_) | Trigger::Bytes(_) | Trigger::Capitalised(_) | Trigger::Context(_)
+    );
+    let build = |kind: MatchKind| {
+        let config = meta::Config::new()
+            .match_kind(kind)
+            .utf8_empty(false)
+            .auto_prefilter(prefilter)
+            // Word-structured patterns (names, addresses) visit many DFA states in
+            // text dense with candidates; a roomier lazy-DFA cache keeps them from being
+            // determinised again and again.
+            .hybrid_cache_capacity(if matches!(trigger, Trigger::Capitalised(_)) {
+                16 << 20
+            } else {
+                2 << 20
+            });
+        Regex::builder()
+            .configure(config)
+            .build_many_from_hir(&hirs)
+            .map_err(|e| engine_error(first, e.to_string()))
+    };
+    let regex = build(MatchKind::LeftmostFirst)?;
+    let all = if patterns.len() > 1 {
+        Some(build(MatchKind::All)?)
+    } else {
+        None
+    };
+    let mut starters = Vec::new();
+    if all.is_some() && patterns.len() <= 64 {
+        starters = vec![0u64; 256];
+        for (pid, hir) in hirs.iter().enumerate() {
+            let set = analyze::first_bytes(hir);
+            for (b, bits) in (0..=u8::MAX).zip(starters.iter_mut()) {
+                if in_set(&set, b) {
+                    *bits |= 1 << pid;
+                }
+            }
+        }
+    }
+    let mut pad = 0;
+    for &(d, p) in &patterns {
+        let det = &detectors[usize::from(d)];
+        let extra = match trigger {
+            Trigger::Keywords(_) => {
+                det.keyword_window + det.keywords.iter().map(String::len).max().unwrap_or(0)
+            }
+            // A context word counts within `window` bytes of either end of the match.
+            Trigger::Context(_) => det.context.window,
+            _ => 0,
+        };
+        pad = pad.max(det.patterns[usize::from(p)].max_len + extra);
+    }
+    let value_group = patterns
+        .iter()
+        .map(|&(d, p)| {
+            let pattern = &detectors[usize::from(d)].patterns[usize::from(p)];
+            if !pattern.value_group {
+                return Ok(ValueSpan::Whole);
+            }
+            if let Some((first, last)) = analyze::value_trim(&pattern.hir) {
+                return Ok(ValueSpan::Trim(first, last));
+            }
+            let nfa = thompson::Compiler::new()
+                .configure(thompson::Config::new().utf8(false))
+                .build_from_hir(&pattern.hir)
+                .map_err(|e| engine_error(&detectors[usize::from(d)], e.to_string()))?;
+            let index = nfa
+                .group_info()
+                .to_index(PatternID::ZERO, "value")
+                .ok_or_else(|| engine_error(&detectors[usize::from(d)], "no value group".into()))?;
+            BoundedBacktracker::new_from_nfa(nfa)
+                .map(|bt| ValueSpan::Capture(bt, index))
+                .map_err(|e| engine_error(&detectors[usize::from(d)], e.to_string()))
+        })
+        .collect::<std::result::Result<Vec<_>, DetectorError>>()?;
+    let gate = match detectors[usize::from(patterns[0].0)].prefilter {
+        Some(Prefilter::NameWords) if matches!(trigger, Trigger::Capitalised(_)) => {
+            Some(validate::may_hold_name_word as fn(&[u8], usize) -> bool)
+        }
+        _ => None,
+    };
+    Ok(Group {
+        gate,
+        trigger,
+        regex,
+        all,
+        starters,
+        patterns,
+        value_group,
+        pad,
+    })
+}
+
 /// Whether byte `b` is in the 256-bit `set`.
 #[inline]
 fn in_set(set: &[u64; 4], b: u8) -> bool {
@@ -392,119 +504,9 @@ impl Engine {
             }
         }
         let compile_groups = || -> Result<Vec<Group>> {
-            let mut groups = Vec::with_capacity(plan.len());
-            for (trigger, patterns) in plan {
-                let hirs: Vec<_> = patterns
-                    .iter()
-                    .map(|&(d, p)| {
-                        detectors[usize::from(d)].patterns[usize::from(p)]
-                            .hir
-                            .clone()
-                    })
-                    .collect();
-                let first = &detectors[usize::from(patterns[0].0)];
-                // Digit-run windows already are the prefilter; the regex's own literal prefilter
-                // (digits) would fire on every number and only add overhead there.
-                let prefilter = !matches!(
-                    trigger,
-                    Trigger::DigitRun(_)
-                        | Trigger::Bytes(_)
-                        | Trigger::Capitalised(_)
-                        | Trigger::Context(_)
-                );
-                let build = |kind: MatchKind| {
-                    let config = meta::Config::new()
-                        .match_kind(kind)
-                        .utf8_empty(false)
-                        .auto_prefilter(prefilter)
-                        // Word-structured patterns (names, addresses) visit many DFA states in
-                        // text dense with candidates; a roomier lazy-DFA cache keeps them from being
-                        // determinised again and again.
-                        .hybrid_cache_capacity(if matches!(trigger, Trigger::Capitalised(_)) {
-                            16 << 20
-                        } else {
-                            2 << 20
-                        });
-                    Regex::builder()
-                        .configure(config)
-                        .build_many_from_hir(&hirs)
-                        .map_err(|e| engine_error(first, e.to_string()))
-                };
-                let regex = build(MatchKind::LeftmostFirst)?;
-                let all = if patterns.len() > 1 {
-                    Some(build(MatchKind::All)?)
-                } else {
-                    None
-                };
-                let mut starters = Vec::new();
-                if all.is_some() && patterns.len() <= 64 {
-                    starters = vec![0u64; 256];
-                    for (pid, hir) in hirs.iter().enumerate() {
-                        let set = analyze::first_bytes(hir);
-                        for (b, bits) in (0..=u8::MAX).zip(starters.iter_mut()) {
-                            if in_set(&set, b) {
-                                *bits |= 1 << pid;
-                            }
-                        }
-                    }
-                }
-                let mut pad = 0;
-                for &(d, p) in &patterns {
-                    let det = &detectors[usize::from(d)];
-                    let extra = match trigger {
-                        Trigger::Keywords(_) => {
-                            det.keyword_window
-                                + det.keywords.iter().map(String::len).max().unwrap_or(0)
-                        }
-                        // A context word counts within `window` bytes of either end of the match.
-                        Trigger::Context(_) => det.context.window,
-                        _ => 0,
-                    };
-                    pad = pad.max(det.patterns[usize::from(p)].max_len + extra);
-                }
-                let value_group = patterns
-                    .iter()
-                    .map(|&(d, p)| {
-                        let pattern = &detectors[usize::from(d)].patterns[usize::from(p)];
-                        if !pattern.value_group {
-                            return Ok(ValueSpan::Whole);
-                        }
-                        if let Some((first, last)) = analyze::value_trim(&pattern.hir) {
-                            return Ok(ValueSpan::Trim(first, last));
-                        }
-                        let nfa = thompson::Compiler::new()
-                            .configure(thompson::Config::new().utf8(false))
-                            .build_from_hir(&pattern.hir)
-                            .map_err(|e| engine_error(&detectors[usize::from(d)], e.to_string()))?;
-                        let index = nfa
-                            .group_info()
-                            .to_index(PatternID::ZERO, "value")
-                            .ok_or_else(|| {
-                                engine_error(&detectors[usize::from(d)], "no value group".into())
-                            })?;
-                        BoundedBacktracker::new_from_nfa(nfa)
-                            .map(|bt| ValueSpan::Capture(bt, index))
-                            .map_err(|e| engine_error(&detectors[usize::from(d)], e.to_string()))
-                    })
-                    .collect::<std::result::Result<Vec<_>, DetectorError>>()?;
-                let gate = match detectors[usize::from(patterns[0].0)].prefilter {
-                    Some(Prefilter::NameWords) if matches!(trigger, Trigger::Capitalised(_)) => {
-                        Some(validate::may_hold_name_word as fn(&[u8], usize) -> bool)
-                    }
-                    _ => None,
-                };
-                groups.push(Group {
-                    gate,
-                    trigger,
-                    regex,
-                    all,
-                    starters,
-                    patterns,
-                    value_group,
-                    pad,
-                });
-            }
-            Ok(groups)
+            plan.into_iter()
+                .map(|(trigger, patterns)| compile_group(&detectors, trigger, patterns))
+                .collect()
         };
         // The keyword automaton (hundreds of words: a DFA) builds on a second thread while
         // this one compiles the groups: start-up is half of a small scan's time.
