@@ -19,9 +19,12 @@ pub enum Verdict {
 /// Compiled context rules of one detector.
 #[derive(Debug, Clone)]
 pub struct ContextMatcher {
-    /// Supporting and negative words in one automaton (negative ones first), so that a
-    /// candidate costs one search around it.
-    both: Option<Words>,
+    /// Supporting and negative words (negative ones first).
+    words: Vec<String>,
+    /// `words` in one automaton, so that a candidate costs one search around it. Built on
+    /// first use: most candidates' context comes from the engine's shared keyword pass, and
+    /// building every detector's automaton at start-up cost ~80 M instructions.
+    both: std::sync::OnceLock<Option<Words>>,
     /// Number of negative words: patterns of `both` below it are negative.
     negatives: usize,
     window: usize,
@@ -55,18 +58,14 @@ fn build(words: &[String]) -> Option<Words> {
     let ac = AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::Standard)
-        // Most candidates' context comes from the engine's shared keyword pass; these
-        // automata serve field names and the candidates it did not cover. A contiguous NFA
-        // builds in a fraction of a DFA's time (a DFA per detector cost ~80 M instructions
-        // at start-up).
-        .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
         .build(words.iter().map(|w| w.trim_end_matches('*')))
         .ok()?;
     Some(Words { ac, stem })
 }
 
 impl ContextMatcher {
-    /// Compiles the rules. Words are matched ASCII-case-insensitively.
+    /// The rules of `context`, compiled on first use. Words are matched
+    /// ASCII-case-insensitively.
     pub fn new(context: &Context) -> ContextMatcher {
         let both: Vec<String> = context
             .negative
@@ -75,21 +74,26 @@ impl ContextMatcher {
             .cloned()
             .collect();
         ContextMatcher {
-            both: build(&both),
+            words: both,
+            both: std::sync::OnceLock::new(),
             negatives: context.negative.len(),
             window: context.window,
         }
     }
 
+    fn automaton(&self) -> Option<&Words> {
+        self.both.get_or_init(|| build(&self.words)).as_ref()
+    }
+
     /// Whether this detector has any context rule at all.
     pub fn is_empty(&self) -> bool {
-        self.both.is_none()
+        self.words.is_empty()
     }
 
     /// Looks at `window` bytes on each side of `hay[start..end]`. Negative words count inside
     /// the match too (`noreply@…`); supporting words only around it.
     pub fn evaluate(&self, hay: &[u8], start: usize, end: usize) -> Verdict {
-        let Some(both) = &self.both else {
+        let Some(both) = self.automaton() else {
             return Verdict::Absent;
         };
         let n = self.neighbourhood(hay, start, end);
@@ -176,7 +180,7 @@ impl ContextMatcher {
     /// a context word supports them. Word rules are the same as in text (`birth_date`,
     /// `dateOfBirth` and `dob` all contain whole words).
     pub fn evaluate_name(&self, name: &[u8]) -> Verdict {
-        let Some(both) = &self.both else {
+        let Some(both) = self.automaton() else {
             return Verdict::Absent;
         };
         let mut supported = false;

@@ -487,11 +487,18 @@ impl Engine {
                 lookahead = lookahead.max(reach);
             }
         }
+        // Context words join the pass only when it runs anyway: a pass for them alone would cost
+        // every byte what only candidates cost without it (`--only email`).
         let context_base = keywords.len();
         let mut context_roles: Vec<Vec<(u16, bool)>> = Vec::new();
         let mut context_index: std::collections::HashMap<&str, usize> =
             std::collections::HashMap::new();
-        for (di, d) in detectors.iter().enumerate() {
+        let joined = if keywords.is_empty() {
+            &[][..]
+        } else {
+            &detectors[..]
+        };
+        for (di, d) in joined.iter().enumerate() {
             let negative = d.context.negative.iter().map(|w| (w, true));
             for (w, negative) in negative.chain(d.context.words.iter().map(|w| (w, false))) {
                 let i = *context_index.entry(w.as_str()).or_insert_with(|| {
