@@ -76,7 +76,11 @@ pub fn mask(style: MaskStyle, value: &[u8]) -> String {
         }
         MaskStyle::Last4 => keep_alnum(&text, 0, 4),
         MaskStyle::Default => {
-            let n = text.chars().filter(|c| c.is_alphanumeric()).count();
+            let n = if text.is_ascii() {
+                text.bytes().filter(u8::is_ascii_alphanumeric).count()
+            } else {
+                text.chars().filter(|c| c.is_alphanumeric()).count()
+            };
             if n >= 6 {
                 keep_alnum(&text, 1, 1)
             } else {
@@ -88,6 +92,31 @@ pub fn mask(style: MaskStyle, value: &[u8]) -> String {
 
 /// Masks every letter or digit except the first `head` and the last `tail` of them.
 fn keep_alnum(text: &str, head: usize, tail: usize) -> String {
+    if text.is_ascii() {
+        // Most values: bytes are characters, and `is_alphanumeric` is the ASCII test.
+        let total = text.bytes().filter(u8::is_ascii_alphanumeric).count();
+        let mut seen = 0;
+        let out: Vec<u8> = text
+            .bytes()
+            .map(|b| {
+                if !b.is_ascii_alphanumeric() {
+                    return b;
+                }
+                seen += 1;
+                if seen <= head || seen > total.saturating_sub(tail) {
+                    b
+                } else {
+                    b'*'
+                }
+            })
+            .collect();
+        return String::from_utf8(out).unwrap_or_default();
+    }
+    keep_alnum_chars(text, head, tail)
+}
+
+/// [`keep_alnum`] character by character (any text).
+fn keep_alnum_chars(text: &str, head: usize, tail: usize) -> String {
     let total = text.chars().filter(|c| c.is_alphanumeric()).count();
     let mut seen = 0;
     let mut out = String::with_capacity(text.len());
@@ -171,6 +200,28 @@ fn mask_ip(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_path_agrees_with_the_character_path() {
+        for text in [
+            "",
+            "a",
+            "ab",
+            "Jane Doe",
+            "12 Main St.",
+            "+44 20 7946 0958",
+            "x-1_y/2",
+            "!!",
+        ] {
+            for (head, tail) in [(0, 0), (1, 1), (0, 4), (1, 0), (3, 3)] {
+                assert_eq!(
+                    keep_alnum(text, head, tail),
+                    keep_alnum_chars(text, head, tail),
+                    "{text:?} {head} {tail}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn email_keeps_first_letters_and_suffix() {
