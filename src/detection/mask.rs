@@ -58,8 +58,11 @@ impl fmt::Display for MaskStyle {
 
 /// Masks `value` (raw matched bytes; invalid UTF-8 is shown as `?`).
 pub fn mask(style: MaskStyle, value: &[u8]) -> String {
-    let mut text = String::from_utf8_lossy(value);
-    if text.contains('\u{FFFD}') {
+    let mut text = match std::str::from_utf8(value) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(value),
+    };
+    if !text.is_ascii() && text.contains('\u{FFFD}') {
         text = Cow::Owned(text.replace('\u{FFFD}', "?"));
     }
     match style {
