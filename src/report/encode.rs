@@ -4,8 +4,8 @@
 //! A scan of a file share can report millions of findings, and through serde each one cost
 //! about 9,000 instructions: every key and value went through the escaping loop byte by
 //! byte and then through a `dyn Write` call per fragment. Here the keys are literals, a string
-//! is checked for bytes that need escaping in one branch-free pass (escaping itself, which
-//! file paths and values need rarely, stays serde's), numbers use the same formatters serde
+//! is checked for bytes that need escaping eight bytes at a time (escaping itself, which file
+//! paths and values need rarely, stays serde's), numbers use the same formatters serde
 //! uses, and everything goes into one buffer. Findings this encoder does not know in full
 //! (from documents, databases and Parquet, or with `--explain`) go through serde unchanged.
 
