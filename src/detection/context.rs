@@ -93,8 +93,14 @@ impl ContextMatcher {
     /// Looks at `window` bytes on each side of `hay[start..end]`. Negative words count inside
     /// the match too (`noreply@…`); supporting words only around it.
     pub fn evaluate(&self, hay: &[u8], start: usize, end: usize) -> Verdict {
+        self.judge(hay, start, end).0
+    }
+
+    /// [`ContextMatcher::evaluate`], and whether a supporting word stands on the value's own
+    /// line (a label such as `ITIN:` says more than a word on the next line).
+    pub fn judge(&self, hay: &[u8], start: usize, end: usize) -> (Verdict, bool) {
         let Some(both) = self.automaton() else {
-            return Verdict::Absent;
+            return (Verdict::Absent, false);
         };
         let n = self.neighbourhood(hay, start, end);
         // One search over the whole neighbourhood.
@@ -110,7 +116,7 @@ impl ContextMatcher {
                     id < self.negatives,
                 ))
             });
-        n.decide(words)
+        n.judge(words)
     }
 
     /// The bytes [`ContextMatcher::evaluate`] looks at around `hay[start..end]`.
@@ -155,21 +161,25 @@ impl Neighbourhood {
     /// The verdict from the detector's words found in `lo..hi` that stand as words, as
     /// `(start, end, negative)` in any order: supporting words count before or after the
     /// value (not across its edges), negative ones anywhere on its line.
-    pub fn decide(&self, words: impl Iterator<Item = (usize, usize, bool)>) -> Verdict {
-        let mut supported = false;
+    ///
+    /// With the verdict: whether a supporting word stands on the value's own line.
+    pub fn judge(&self, words: impl Iterator<Item = (usize, usize, bool)>) -> (Verdict, bool) {
+        let (mut supported, mut on_line) = (false, false);
         for (s, e, negative) in words {
+            let line = s >= self.line_start && e <= self.line_end;
             if negative {
-                if s >= self.line_start && e <= self.line_end {
-                    return Verdict::Suppressed;
+                if line {
+                    return (Verdict::Suppressed, false);
                 }
             } else if e <= self.start || s >= self.end {
                 supported = true;
+                on_line |= line;
             }
         }
         if supported {
-            Verdict::Supported
+            (Verdict::Supported, on_line)
         } else {
-            Verdict::Absent
+            (Verdict::Absent, false)
         }
     }
 }

@@ -79,6 +79,9 @@ pub struct Hit {
     pub test_value: bool,
     /// A context word was found near the match.
     pub context: bool,
+    /// A supporting context word stands on the match's own line, or the field's name supports
+    /// it: between two detectors' hits on the same span with the same confidence, this one wins.
+    pub context_on_line: bool,
 }
 
 /// Confidence cap of well-known test and reserved values: below the default threshold, so
@@ -1112,27 +1115,29 @@ impl Engine {
         };
         let pattern = &d.patterns[usize::from(pi)];
         let ctx = &self.contexts[usize::from(di)];
-        let mut context = if ctx.is_empty() {
-            context::Verdict::Absent
+        let (mut context, mut on_line) = if ctx.is_empty() {
+            (context::Verdict::Absent, false)
         } else {
-            let verdict = self
+            let judged = self
                 .context_found(di, ctx, hay, start, end, found)
-                .unwrap_or_else(|| ctx.evaluate(hay, start, end));
+                .unwrap_or_else(|| ctx.judge(hay, start, end));
             // Every test scan checks that the pass and the search around the candidate agree.
             debug_assert_eq!(
-                verdict,
-                ctx.evaluate(hay, start, end),
+                judged,
+                ctx.judge(hay, start, end),
                 "context of {}..{} for {}",
                 start,
                 end,
                 d.id
             );
-            verdict
+            judged
         };
-        if context == context::Verdict::Absent
+        // A field's name speaks for the value as a label on its line does.
+        if context != context::Verdict::Suppressed
             && (field_verdict == Some(context::Verdict::Supported) || field_keyword)
         {
             context = context::Verdict::Supported;
+            on_line = true;
         }
         let refs = &self.context_detectors[usize::from(di)];
         if context == context::Verdict::Absent && !refs.is_empty() {
@@ -1169,6 +1174,7 @@ impl Engine {
                 confidence,
                 test_value: verdict == Verdict::Test,
                 context: supported,
+                context_on_line: supported && on_line,
             });
         }
         Some(end)
@@ -1187,7 +1193,7 @@ impl Engine {
         start: usize,
         end: usize,
         found: FoundWords<'_>,
-    ) -> Option<context::Verdict> {
+    ) -> Option<(context::Verdict, bool)> {
         let span = found.span?;
         let n = ctx.neighbourhood(hay, start, end);
         if n.lo < span.start || n.hi > span.end {
@@ -1205,7 +1211,7 @@ impl Engine {
                     .filter(move |r| r.0 == di)
                     .map(move |&(_, negative)| (s, e, negative))
             });
-        Some(n.decide(words))
+        Some(n.judge(words))
     }
 
     /// Whether one of detector `di`'s keywords lies within `window` bytes of the match (or
@@ -1559,13 +1565,15 @@ fn resolve_overlaps(hits: &mut Vec<Hit>) {
     if hits.len() < 2 {
         return;
     }
-    // Exact ties (same span, same confidence) go to the detector and pattern that come first in
-    // the catalogue, whatever order the groups ran in.
+    // Exact ties (same span, same confidence) go to a hit whose context stands on its own line
+    // (`My ITIN: 967-90-0696` above `Tel: …` is an ITIN, not a phone number), then to the
+    // detector and pattern that come first in the catalogue, whatever order the groups ran in.
     hits.sort_unstable_by(|a, b| {
         a.start
             .cmp(&b.start)
             .then(b.end.cmp(&a.end))
             .then(b.confidence.total_cmp(&a.confidence))
+            .then(b.context_on_line.cmp(&a.context_on_line))
             .then(a.detector.cmp(&b.detector))
             .then(a.pattern.cmp(&b.pattern))
     });
@@ -1991,6 +1999,62 @@ mod tests {
             confidence,
             test_value: false,
             context: false,
+            context_on_line: false,
+        }
+    }
+
+    /// On the same span with the same confidence, context on the value's own line wins over
+    /// catalogue order.
+    #[test]
+    fn ties_go_to_context_on_the_line() {
+        for on_line_first in [false, true] {
+            let mut a = hit(0, 11, 0.8);
+            a.detector = 1;
+            a.context_on_line = true;
+            let b = hit(0, 11, 0.8);
+            let mut v = if on_line_first {
+                vec![a, b]
+            } else {
+                vec![b, a]
+            };
+            resolve_overlaps(&mut v);
+            assert_eq!(v.len(), 1);
+            assert_eq!(v[0].detector, 1, "{on_line_first}");
+        }
+        // Without it, the detector first in the catalogue.
+        let mut a = hit(0, 11, 0.8);
+        a.detector = 1;
+        let mut v = vec![a, hit(0, 11, 0.8)];
+        resolve_overlaps(&mut v);
+        assert_eq!(v[0].detector, 0);
+    }
+
+    /// An ITIN shaped like a US phone number, labelled on its line, with a phone label on the
+    /// next: both detectors reach the same confidence, and the label on the line decides.
+    #[test]
+    fn a_label_on_the_line_decides_a_tie() {
+        let engine = Engine::new(
+            &Catalog::builtin().expect("built-in catalogue"),
+            EngineOptions::default(),
+        )
+        .expect("engine");
+        let mut scratch = engine.scratch();
+        for text in [
+            "My ITIN: 967-90-0696\nTel: +34727205018\n",
+            "Tél.: +31-6-1489-3112\nMy ITIN: 931-72-0731\n",
+        ] {
+            engine.scan(text.as_bytes(), 0..text.len(), &mut scratch);
+            let ids: Vec<&str> = scratch
+                .hits()
+                .iter()
+                .map(|h| engine.detectors()[usize::from(h.detector)].id.as_str())
+                .collect();
+            assert!(ids.contains(&"us_itin"), "{text:?}: {ids:?}");
+            assert_eq!(
+                ids.iter().filter(|&&id| id == "phone").count(),
+                1,
+                "{text:?}: {ids:?}"
+            );
         }
     }
 
