@@ -17,3 +17,17 @@ pub mod scan;
 pub mod source;
 
 pub use error::{Error, Result};
+
+/// Helpers shared by unit tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    /// A deterministic xorshift generator: each call gives a number below `n` (`n` > 0).
+    pub fn numbers(mut seed: u64) -> impl FnMut(u64) -> u64 {
+        move |n| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        }
+    }
+}

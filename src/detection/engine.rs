@@ -1940,13 +1940,7 @@ mod tests {
     /// overlapping pass reports them (by end, nested words included).
     #[test]
     fn keyword_hits_sort_like_a_comparison_sort() {
-        let mut seed = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = move |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % n
-        };
+        let mut next = crate::testing::numbers(0x2545_F491_4F6C_DD1D);
         let (mut spare, mut counts) = (Vec::new(), Vec::new());
         for len in [0, 1, 63, 64, 65, 500, 5000] {
             let mut hits: Vec<(u16, usize, usize)> = (0..len)
@@ -2033,11 +2027,7 @@ mod tests {
     /// next: both detectors reach the same confidence, and the label on the line decides.
     #[test]
     fn a_label_on_the_line_decides_a_tie() {
-        let engine = Engine::new(
-            &Catalog::builtin().expect("built-in catalogue"),
-            EngineOptions::default(),
-        )
-        .expect("engine");
+        let engine = builtin();
         let mut scratch = engine.scratch();
         for text in [
             "My ITIN: 967-90-0696\nTel: +34727205018\n",
