@@ -98,15 +98,11 @@ fn keep_alnum(text: &str, head: usize, tail: usize) -> String {
     if text.is_ascii() {
         // Most values: bytes are characters, and `is_alphanumeric` is the ASCII test.
         let total = text.bytes().filter(u8::is_ascii_alphanumeric).count();
-        let mut seen = 0;
+        let mut show = shown(total, head, tail);
         let out: Vec<u8> = text
             .bytes()
             .map(|b| {
-                if !b.is_ascii_alphanumeric() {
-                    return b;
-                }
-                seen += 1;
-                if seen <= head || seen > total.saturating_sub(tail) {
+                if show(b.is_ascii_alphanumeric()) {
                     b
                 } else {
                     b'*'
@@ -121,20 +117,27 @@ fn keep_alnum(text: &str, head: usize, tail: usize) -> String {
 /// [`keep_alnum`] character by character (any text).
 fn keep_alnum_chars(text: &str, head: usize, tail: usize) -> String {
     let total = text.chars().filter(|c| c.is_alphanumeric()).count();
-    let mut seen = 0;
+    let mut show = shown(total, head, tail);
     let mut out = String::with_capacity(text.len());
-    out.extend(text.chars().map(|c| {
-        if !c.is_alphanumeric() {
-            return c;
+    out.extend(
+        text.chars()
+            .map(|c| if show(c.is_alphanumeric()) { c } else { '*' }),
+    );
+    out
+}
+
+/// Called once per character, in order, with whether it is a letter or digit (`total` of
+/// them): whether it stays visible. Other characters always do; of the letters and digits,
+/// the first `head` and the last `tail`.
+fn shown(total: usize, head: usize, tail: usize) -> impl FnMut(bool) -> bool {
+    let mut seen = 0;
+    move |alnum| {
+        if !alnum {
+            return true;
         }
         seen += 1;
-        if seen <= head || seen > total.saturating_sub(tail) {
-            c
-        } else {
-            '*'
-        }
-    }));
-    out
+        seen <= head || seen > total.saturating_sub(tail)
+    }
 }
 
 /// First character kept, the rest of the label starred.
