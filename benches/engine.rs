@@ -31,7 +31,7 @@ fn bench(c: &mut Criterion) {
     let mut core = catalog.clone();
     core.retain(|d| {
         !matches!(
-            d.id.as_str(),
+            &*d.id,
             "person_name"
                 | "street_address"
                 | "health"

@@ -5,14 +5,15 @@
 
 use schemars::JsonSchema;
 use serde::Serialize;
+use std::sync::Arc;
 
 /// One detected value.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Finding {
     /// Detector id (`email`, `credit_card`, …).
-    pub detector: String,
+    pub detector: Arc<str>,
     /// Data category key from the taxonomy (`user.contact.email`).
-    pub category: String,
+    pub category: Arc<str>,
     /// Confidence in `0..=1`, rounded to two decimals.
     pub confidence: f32,
     /// Where the value was found.
@@ -27,7 +28,7 @@ pub struct Finding {
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub test_value: bool,
     /// Name of the detector pattern that matched.
-    pub pattern: String,
+    pub pattern: Arc<str>,
     /// A context word was found near the value (or, for a column, in its name).
     pub context: bool,
     /// How the confidence came about (with `--explain`).
@@ -217,7 +218,7 @@ pub struct ColumnEvidence {
 pub struct FileLocation {
     /// The file on disk: the target as given on the command line joined with the path below
     /// it.
-    pub path: String,
+    pub path: Arc<str>,
     /// Member path inside archives and e-mails, nesting joined with `/`
     /// (`2023/cvs.zip/jane.docx`, `message 3/cv.pdf`).
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -177,8 +177,8 @@ impl<'e> ColumnProfiler<'e> {
                 };
                 let scale = 0.6 + 0.4 * (ratio / CLASSIFY_RATIO).min(1.0);
                 ColumnVerdict {
-                    detector: d.id.clone(),
-                    category: d.category.clone(),
+                    detector: d.id.to_string(),
+                    category: d.category.to_string(),
                     hits: a.hits,
                     distinct_hits: a.distinct.len() as u64,
                     sampled: self.non_null,

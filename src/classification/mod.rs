@@ -109,7 +109,7 @@ impl Taxonomy {
             if self.get(&d.category).is_none() {
                 return Err(crate::error::DetectorError {
                     file: d.origin.clone(),
-                    detector: d.id.clone(),
+                    detector: d.id.to_string(),
                     field: "category".into(),
                     message: format!(
                         "unknown category `{}` (see rules/taxonomy.toml)",
@@ -156,14 +156,14 @@ impl AssetSummary {
     /// Counts one finding of this asset.
     pub fn add(&mut self, f: &Finding, taxonomy: &Taxonomy) {
         self.findings += 1;
-        match self.detectors.get_mut(&f.detector) {
+        match self.detectors.get_mut(&*f.detector) {
             Some(n) => *n += 1,
             None => {
-                self.detectors.insert(f.detector.clone(), 1);
+                self.detectors.insert(f.detector.to_string(), 1);
             }
         }
-        if !self.categories.contains(&f.category) {
-            self.categories.push(f.category.clone());
+        if !self.categories.iter().any(|c| **c == *f.category) {
+            self.categories.push(f.category.to_string());
             self.categories.sort();
             if let Some(c) = taxonomy.get(&f.category) {
                 self.sensitivity = self.sensitivity.max(c.sensitivity);

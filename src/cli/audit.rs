@@ -64,7 +64,7 @@ pub fn reconcile(options: ReconcileOptions) -> Result<u8> {
     let detectable: Vec<String> = catalog
         .detectors()
         .iter()
-        .map(|d| d.category.clone())
+        .map(|d| d.category.to_string())
         .collect();
     let result = reconcile::reconcile(
         &ropa,

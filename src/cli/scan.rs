@@ -69,7 +69,7 @@ impl FailOn {
             FailOn::Any => true,
             FailOn::Never => false,
             FailOn::Confidence(x) => f.confidence >= *x,
-            FailOn::Detectors(ids) => ids.contains(&f.detector),
+            FailOn::Detectors(ids) => ids.iter().any(|id| **id == *f.detector),
         }
     }
 }
@@ -164,17 +164,21 @@ pub fn execute(args: ScanArgs, config: ScanConfig, write_report: bool) -> Result
             .map(|p| p.as_path()),
     )?;
     if !only.is_empty() {
-        let known: Vec<String> = catalog.detectors().iter().map(|d| d.id.clone()).collect();
+        let known: Vec<String> = catalog
+            .detectors()
+            .iter()
+            .map(|d| d.id.to_string())
+            .collect();
         if let Some(bad) = only.iter().find(|id| !known.contains(id)) {
             bail!(
                 "--only: unknown detector `{bad}` (known: {})",
                 known.join(", ")
             );
         }
-        catalog.retain(|d| only.contains(&d.id));
+        catalog.retain(|d| only.iter().any(|id| **id == *d.id));
     }
     let only_ids = only.clone();
-    let known: Vec<&str> = catalog.detectors().iter().map(|d| d.id.as_str()).collect();
+    let known: Vec<&str> = catalog.detectors().iter().map(|d| &*d.id).collect();
     let fail_on = FailOn::parse(
         args.fail_on
             .as_deref()
@@ -320,9 +324,9 @@ pub fn execute(args: ScanArgs, config: ScanConfig, write_report: bool) -> Result
             .detectors()
             .iter()
             .map(|d| DetectorInfo {
-                id: d.id.clone(),
+                id: d.id.to_string(),
                 name: d.name.clone(),
-                category: d.category.clone(),
+                category: d.category.to_string(),
                 description: d.description.clone(),
             })
             .collect(),
@@ -420,10 +424,10 @@ pub fn execute(args: ScanArgs, config: ScanConfig, write_report: bool) -> Result
                         .or_insert_with(|| AssetSummary::new(&asset)),
                 };
                 for f in &rest[..run] {
-                    match s.findings_by_detector.get_mut(&f.detector) {
+                    match s.findings_by_detector.get_mut(&*f.detector) {
                         Some(n) => *n += 1,
                         None => {
-                            s.findings_by_detector.insert(f.detector.clone(), 1);
+                            s.findings_by_detector.insert(f.detector.to_string(), 1);
                         }
                     }
                     tripped |= fail_on.trips(f);

@@ -1,6 +1,7 @@
 //! The detector catalogue: built-in detector files plus user files, parsed and checked.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use regex_syntax::hir::Hir;
 
@@ -21,12 +22,12 @@ pub const MAX_WINDOW: usize = 512;
 /// A checked, ready-to-compile detector.
 #[derive(Debug, Clone)]
 pub struct Detector {
-    /// Stable identifier.
-    pub id: String,
+    /// Stable identifier (shared with every finding of the detector).
+    pub id: Arc<str>,
     /// Human-readable name.
     pub name: String,
-    /// Data category key.
-    pub category: String,
+    /// Data category key (shared with every finding of the detector).
+    pub category: Arc<str>,
     /// Longer description.
     pub description: String,
     /// Base confidence.
@@ -67,8 +68,8 @@ pub enum Prefilter {
 /// A checked pattern.
 #[derive(Debug, Clone)]
 pub struct Pattern {
-    /// Pattern name.
-    pub name: String,
+    /// Pattern name (shared with every finding of the pattern).
+    pub name: Arc<str>,
     /// Source text of the regex, as written (before word lists are expanded).
     pub regex: String,
     /// Parsed form.
@@ -366,7 +367,7 @@ fn check(origin: &str, spec: DetectorSpec) -> Result<Detector, DetectorError> {
             ));
         }
         patterns.push(Pattern {
-            name: p.name,
+            name: p.name.into(),
             regex: p.regex,
             hir,
             confidence,
@@ -378,9 +379,9 @@ fn check(origin: &str, spec: DetectorSpec) -> Result<Detector, DetectorError> {
         });
     }
     Ok(Detector {
-        id: spec.id,
+        id: spec.id.into(),
         name: spec.name,
-        category: spec.category,
+        category: spec.category.into(),
         description: spec.description,
         confidence: spec.confidence,
         validator,
@@ -461,7 +462,7 @@ regex = 'T\d{4}'
     #[test]
     fn builtin_catalogue_loads() {
         let c = Catalog::builtin().expect("built-in detectors are valid");
-        assert!(c.detectors().iter().any(|d| d.id == "email"));
+        assert!(c.detectors().iter().any(|d| &*d.id == "email"));
     }
 
     #[test]

@@ -404,7 +404,7 @@ impl Scratch {
 fn engine_error(detector: &Detector, message: String) -> DetectorError {
     DetectorError {
         file: detector.origin.clone(),
-        detector: detector.id.clone(),
+        detector: detector.id.to_string(),
         field: "pattern".into(),
         message,
     }
@@ -573,7 +573,7 @@ impl Engine {
                 d.context
                     .detectors
                     .iter()
-                    .filter_map(|id| detectors.iter().position(|x| &x.id == id))
+                    .filter_map(|id| detectors.iter().position(|x| *x.id == **id))
                     .map(|i| i as u16)
                     .collect()
             })
@@ -1612,7 +1612,7 @@ mod tests {
         scratch
             .hits()
             .iter()
-            .map(|h| engine.detectors()[usize::from(h.detector)].id.clone())
+            .map(|h| engine.detectors()[usize::from(h.detector)].id.to_string())
             .collect()
     }
 
@@ -2037,7 +2037,7 @@ mod tests {
             let ids: Vec<&str> = scratch
                 .hits()
                 .iter()
-                .map(|h| engine.detectors()[usize::from(h.detector)].id.as_str())
+                .map(|h| engine.detectors()[usize::from(h.detector)].id.as_ref())
                 .collect();
             assert!(ids.contains(&"us_itin"), "{text:?}: {ids:?}");
             assert_eq!(

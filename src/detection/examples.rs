@@ -33,7 +33,7 @@ pub fn check(engine: &Engine) -> Vec<ExampleFailure> {
         for (example, positive) in cases {
             if found(example) != positive {
                 failures.push(ExampleFailure {
-                    detector: d.id.clone(),
+                    detector: d.id.to_string(),
                     origin: d.origin.clone(),
                     example: example.clone(),
                     missed: positive,

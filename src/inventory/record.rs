@@ -70,12 +70,12 @@ impl<'s> Recorder<'s> {
                 Some(d) => d,
                 None => self.open.entry(asset.into_owned()).or_default(),
             };
-            let acc = match detectors.get_mut(&f.detector) {
+            let acc = match detectors.get_mut(&*f.detector) {
                 Some(a) => a,
-                None => detectors.entry(f.detector.clone()).or_default(),
+                None => detectors.entry(f.detector.to_string()).or_default(),
             };
             if acc.hits == 0 {
-                acc.category.clone_from(&f.category);
+                acc.category = f.category.to_string();
             }
             acc.hits += 1;
             if acc.distinct.len() < DISTINCT_CAP {

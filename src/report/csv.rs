@@ -57,8 +57,8 @@ impl Writer for Csv<'_> {
             let Location::File(loc) = &f.location else {
                 // A database column: its locator in `path`, no line or offset.
                 let mut row = vec![
-                    f.detector.clone(),
-                    f.category.clone(),
+                    f.detector.to_string(),
+                    f.category.to_string(),
                     confidence,
                     f.location.source().to_string(),
                     f.location.asset().into_owned(),
@@ -68,7 +68,7 @@ impl Writer for Csv<'_> {
                     f.masked.clone(),
                     f.value.clone().unwrap_or_default(),
                     f.test_value.to_string(),
-                    f.pattern.clone(),
+                    f.pattern.to_string(),
                 ]);
                 row.resize(HEADER.len(), String::new());
                 self.out.write_record(&row).map_err(to_io)?;
@@ -83,7 +83,7 @@ impl Writer for Csv<'_> {
             let opt = |o: &Option<String>| o.clone().unwrap_or_default();
             self.out
                 .write_record([
-                    f.detector.as_str(),
+                    &*f.detector,
                     &f.category,
                     &confidence,
                     "file",

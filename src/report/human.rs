@@ -18,7 +18,7 @@ pub struct Human<'w> {
     out: Box<dyn Write + 'w>,
     /// Findings inside documents and archives, by (file, inner location without cell) and
     /// detector.
-    inner: BTreeMap<(String, String), BTreeMap<String, u64>>,
+    inner: BTreeMap<(std::sync::Arc<str>, String), BTreeMap<std::sync::Arc<str>, u64>>,
     inner_dropped: u64,
 }
 

@@ -87,7 +87,7 @@ impl Writer for Sarif<'_> {
 
     fn findings(&mut self, findings: &[Finding]) -> io::Result<()> {
         for f in findings {
-            let rule_index = self.rules.iter().position(|r| *r == f.detector);
+            let rule_index = self.rules.iter().position(|r| **r == *f.detector);
             let loc = match &f.location {
                 Location::File(loc) => loc,
                 other => {

@@ -3,6 +3,7 @@
 
 use std::io::{self, Read};
 use std::path::Path;
+use std::sync::Arc;
 
 use super::stream::{Located, StreamScanner};
 use crate::detection::{Engine, mask};
@@ -57,7 +58,7 @@ impl FileReport {
 
 /// The location of a hit in a segment at `at`.
 pub fn location(
-    path: &str,
+    path: &Arc<str>,
     at: &Inner,
     cells: Option<&Cells>,
     located: &Located<'_>,
@@ -67,7 +68,7 @@ pub fn location(
         None => (None, None),
     };
     FileLocation {
-        path: path.to_string(),
+        path: Arc::clone(path),
         inner: at.member.clone(),
         part: at.part.clone(),
         page: at.page,
@@ -116,7 +117,7 @@ pub fn explain(engine: &Engine, hit: &crate::detection::Hit) -> Explanation {
         steps.push("context: none found".into());
     }
     Explanation {
-        pattern: p.name.clone(),
+        pattern: p.name.to_string(),
         regex: p.regex.clone(),
         base_confidence: p.confidence,
         validator: d.validator.as_ref().map(|(n, _)| n.clone()),
@@ -166,7 +167,7 @@ pub const BATCH: usize = 1024;
 /// Scans extracted segments and collects what the report needs.
 struct FileSink<'a, 'e> {
     scanner: &'a mut StreamScanner<'e>,
-    path: &'a str,
+    path: &'a Arc<str>,
     show_values: bool,
     flags: FindingFlags,
     emit: &'a mut dyn FnMut(Vec<Finding>),
@@ -290,9 +291,10 @@ pub fn scan_opened(
 ) -> FileReport {
     let display = path.display().to_string();
     let report = FileReport::empty(display.clone());
+    let shared: Arc<str> = display.as_str().into();
     let mut sink = FileSink {
         scanner,
-        path: &display,
+        path: &shared,
         show_values,
         flags,
         emit,

@@ -318,8 +318,8 @@ struct Rows {
 /// confidence, `masked` the first example, the evidence the verdict and the rows read.
 fn column_finding(v: &ColumnVerdict, location: Location, rows: Rows) -> Finding {
     Finding {
-        detector: v.detector.clone(),
-        category: v.category.clone(),
+        detector: v.detector.as_str().into(),
+        category: v.category.as_str().into(),
         confidence: v.column_confidence,
         location,
         masked: v.examples.first().cloned().unwrap_or_default(),

@@ -99,13 +99,14 @@ pub fn scan_split(
     };
     // Newlines before the current wave.
     let mut lines_before = 0u64;
+    let shared: Arc<str> = display.as_str().into();
     for wave in segments.chunks(options.threads) {
         let results: Vec<Segment> = std::thread::scope(|s| {
             let handles: Vec<_> = wave
                 .iter()
                 .map(|seg| {
                     let seg = seg.clone();
-                    let display = display.as_str();
+                    let display = &shared;
                     s.spawn(move || scan_segment(engine, file, len, seg, display, options))
                 })
                 .collect();
@@ -237,7 +238,7 @@ fn scan_segment(
     file: &File,
     len: u64,
     own: Range<u64>,
-    path: &str,
+    path: &Arc<str>,
     options: &SplitOptions,
 ) -> Segment {
     let mut out = Segment::default();
@@ -334,7 +335,7 @@ mod tests {
         let mut scanner = StreamScanner::new(&engine, 1 << 16);
         let root = Inner::default();
         let (_, err) = scanner.scan(&mut text.as_bytes(), |l| {
-            let loc = location("big.log", &root, None, &l);
+            let loc = location(&"big.log".into(), &root, None, &l);
             sequential.push(key(&finding(
                 &engine,
                 &l,

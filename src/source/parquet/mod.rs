@@ -341,7 +341,7 @@ impl<'e> Merge<'e> {
             m.scan.scanned = true;
             for (di, first) in acc.first.iter().enumerate() {
                 if let (Some(first), Some(d)) = (first, detectors.get(di)) {
-                    m.first.entry(d.id.clone()).or_insert_with(|| HitAt {
+                    m.first.entry(d.id.to_string()).or_insert_with(|| HitAt {
                         path: display.clone(),
                         partition: partition.clone(),
                         row_group: first.row_group as u64,
