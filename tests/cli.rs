@@ -739,6 +739,40 @@ fn csv_headers_are_column_context() {
 }
 
 #[test]
+fn a_cell_partly_covered_by_a_hit_is_still_scanned_as_a_field() {
+    // The international number needs no context and is found in the line; the national one
+    // needs the `phone` header (too far above for a context word), so the cell must be
+    // scanned again although a phone hit already overlaps it. In `note`, the same national
+    // number has no context.
+    let dir = TempDir::new().expect("tempdir");
+    write(
+        dir.path(),
+        "contacts.csv",
+        "id,phone,note\n\
+         1,,lorem ipsum dolor sit amet consectetur adipiscing\n\
+         2,,sed do eiusmod tempor incididunt ut labore\n\
+         3,+44 20 7946 0958 / (415) 867-5309,x\n\
+         4,(415) 867-5309,x\n\
+         5,nothing,(415) 867-5309\n",
+    );
+    let (_, findings, _) = scan_jsonl(dir.path(), &["contacts.csv", "--no-store"]);
+    let got: Vec<(u64, u64, &str)> = findings
+        .iter()
+        .map(|f| {
+            (
+                f["location"]["line"].as_u64().expect("line"),
+                f["location"]["column"].as_u64().expect("column"),
+                f["detector"].as_str().expect("detector"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![(4, 3, "phone"), (4, 22, "phone"), (5, 3, "phone")]
+    );
+}
+
+#[test]
 fn json_key_paths_are_field_context() {
     let dir = TempDir::new().expect("tempdir");
     write(

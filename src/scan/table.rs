@@ -563,8 +563,20 @@ fn apply_fields(
             continue;
         }
         let r = f.range.clone();
-        engine.rescan_field(&body[r.clone()], 0..r.len(), scratch, &contexts[f.ctx]);
         let ctx = &contexts[f.ctx];
+        // A value already covered whole by a hit of a detector the name supports: anything the
+        // rescan finds would overlap that hit and be dropped below, so it is not run (most
+        // cells of an `email` or `phone` column).
+        let covered = |o: &Hit| {
+            o.confidence >= 0.0
+                && o.start <= r.start
+                && r.end <= o.end
+                && ctx.supports(usize::from(o.detector))
+        };
+        if hits[..found].iter().any(covered) {
+            continue;
+        }
+        engine.rescan_field(&body[r.clone()], 0..r.len(), scratch, ctx);
         for h in scratch.hits() {
             let (start, end) = (h.start + r.start, h.end + r.start);
             let overlaps = |o: &Hit| o.confidence >= 0.0 && o.start < end && start < o.end;
