@@ -26,7 +26,8 @@
 
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind as AcMatchKind};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::{Anchored as AcAnchored, MatchKind as AcMatchKind, dfa::DFA as AcDfa};
 use regex_automata::{
     Anchored, Input, MatchKind, PatternID, PatternSet,
     meta::{self, Regex},
@@ -270,7 +271,7 @@ pub struct Engine {
     detectors: Vec<Detector>,
     contexts: Vec<ContextMatcher>,
     groups: Vec<Group>,
-    keywords: Option<AhoCorasick>,
+    keywords: Option<AcDfa>,
     /// Per detector: the detectors whose hits count as its context (`context.detectors`).
     context_detectors: Vec<Vec<u16>>,
     /// Word pattern id of `keywords` → owner: a detector index for its keywords, the same with
@@ -523,16 +524,17 @@ impl Engine {
         };
         // The keyword automaton (hundreds of words: a DFA) builds on a second thread while
         // this one compiles the groups: start-up is half of a small scan's time.
-        let build_keywords = || -> Result<Option<AhoCorasick>> {
+        let build_keywords = || -> Result<Option<AcDfa>> {
             if keywords.is_empty() {
                 return Ok(None);
             }
-            AhoCorasickBuilder::new()
+            // Keyword lists run to hundreds of words (special categories): a DFA keeps the
+            // pass over every byte at one table look-up per byte. It is driven directly
+            // (see `scan_inner`); with that many words no prefilter would apply.
+            aho_corasick::dfa::Builder::new()
                 .ascii_case_insensitive(true)
                 .match_kind(AcMatchKind::Standard)
-                // Keyword lists run to hundreds of words (special categories): a DFA keeps
-                // the pass over every byte at one table look-up per byte.
-                .kind(Some(AhoCorasickKind::DFA))
+                .prefilter(false)
                 .build(&keywords)
                 .map(Some)
                 .map_err(|e| {
@@ -814,12 +816,11 @@ impl Engine {
             } else {
                 field.keyword_pass
             });
-        if let (Some(ac), false) = (&self.keywords, skip) {
+        if let (Some(dfa), false) = (&self.keywords, skip) {
             let lo = report.start.saturating_sub(self.keyword_pad);
             let hi = report.end.saturating_add(self.keyword_pad).min(hay.len());
-            for m in ac.find_overlapping_iter(&hay[lo..hi]) {
-                let (s, e) = (lo + m.start(), lo + m.end());
-                let id = m.pattern().as_usize();
+            for_each_overlapping(dfa, &hay[lo..hi], |s, e, id| {
+                let (s, e) = (lo + s, lo + e);
                 // Only words that stand as words, by the rules the candidate's keyword and
                 // context checks apply (`sin` in `using` opens no window).
                 if context::at_word_start(hay, s)
@@ -830,7 +831,7 @@ impl Engine {
                         None => scratch.keyword_hits.push((self.keyword_owner[id], s, e)),
                     }
                 }
-            }
+            });
             sort_by_owner(
                 &mut scratch.keyword_hits,
                 &mut scratch.sort_spare,
@@ -1324,6 +1325,32 @@ pub fn for_each_digit_run(hay: &[u8], k: usize, mut f: impl FnMut(usize, usize))
     }
     if let Some(s) = run {
         emit(s, hay.len());
+    }
+}
+
+/// Calls `f(start, end, pattern)` for every match of `dfa` in `hay`, overlapping ones
+/// included, in the order of their ends (as `find_overlapping_iter` reports them). The DFA is
+/// driven here, with its state in a register: the crate's overlapping iterator keeps its
+/// position and state in memory between calls, which cost about an eighth more per byte.
+fn for_each_overlapping(dfa: &AcDfa, hay: &[u8], mut f: impl FnMut(usize, usize, usize)) {
+    // (An unanchored DFA always has a start state, and `Standard` semantics no dead state.)
+    let Ok(mut sid) = dfa.start_state(AcAnchored::No) else {
+        return;
+    };
+    for (i, &b) in hay.iter().enumerate() {
+        sid = dfa.next_state(AcAnchored::No, sid, b);
+        if !dfa.is_special(sid) {
+            continue;
+        }
+        if dfa.is_dead(sid) {
+            return;
+        }
+        if dfa.is_match(sid) {
+            for k in 0..dfa.match_len(sid) {
+                let pid = dfa.match_pattern(sid, k);
+                f(i + 1 - dfa.pattern_len(pid), i + 1, pid.as_usize());
+            }
+        }
     }
 }
 
@@ -1938,6 +1965,36 @@ mod tests {
 
     /// The linear sort of keyword hits orders them as a comparison sort would, for hits as the
     /// overlapping pass reports them (by end, nested words included).
+    #[test]
+    fn keyword_loop_finds_what_the_overlapping_iterator_finds() {
+        let words = ["tel", "telefon", "ef", "fon", "a", "on", "Phone", "eph"];
+        let build = aho_corasick::dfa::Builder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(AcMatchKind::Standard)
+            .prefilter(false)
+            .build(words)
+            .expect("dfa");
+        let reference = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(AcMatchKind::Standard)
+            .build(words)
+            .expect("automaton");
+        let mut next = crate::testing::numbers(7);
+        let alphabet = b"telfonaphTELFONAPH -";
+        for len in 0..200 {
+            let hay: Vec<u8> = (0..len)
+                .map(|_| alphabet[next(alphabet.len() as u64) as usize])
+                .collect();
+            let mut got = Vec::new();
+            for_each_overlapping(&build, &hay, |s, e, p| got.push((s, e, p)));
+            let want: Vec<_> = reference
+                .find_overlapping_iter(&hay)
+                .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+                .collect();
+            assert_eq!(got, want, "{}", String::from_utf8_lossy(&hay));
+        }
+    }
+
     #[test]
     fn keyword_hits_sort_like_a_comparison_sort() {
         let mut next = crate::testing::numbers(0x2545_F491_4F6C_DD1D);
