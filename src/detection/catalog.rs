@@ -63,6 +63,9 @@ pub enum Prefilter {
     /// accepts: known first names and surnames, titles, and their neighbours
     /// ([`crate::detection::validate::may_hold_name_word`]).
     NameWords,
+    /// Windows around runs of colons at most five bytes apart that hold `::` or seven colons
+    /// (a pattern's `prefilter = "ipv6"`).
+    Ipv6,
 }
 
 /// A checked pattern.
@@ -86,6 +89,8 @@ pub struct Pattern {
     pub value_group: bool,
     /// Whether a context word must be present.
     pub require_context: bool,
+    /// Built-in prefilter of this pattern (`ipv6`), if any.
+    pub prefilter: Option<Prefilter>,
 }
 
 /// Checked context rules (words lower-cased).
@@ -360,6 +365,16 @@ fn check(origin: &str, spec: DetectorSpec) -> Result<Detector, DetectorError> {
         let value_group = analyze::has_group(&hir, "value");
         let required_bytes = analyze::required_bytes(&hir);
         let require_context = p.require_context.unwrap_or(spec.context.required);
+        let pattern_prefilter = match p.prefilter.as_deref() {
+            None => None,
+            Some("ipv6") => Some(Prefilter::Ipv6),
+            Some(other) => {
+                return Err(err(
+                    &field("prefilter"),
+                    format!("unknown pattern prefilter `{other}`; known: ipv6"),
+                ));
+            }
+        };
         if require_context && words.is_empty() && spec.context.detectors.is_empty() {
             return Err(err(
                 &field("require_context"),
@@ -376,6 +391,7 @@ fn check(origin: &str, spec: DetectorSpec) -> Result<Detector, DetectorError> {
             required_bytes,
             value_group,
             require_context,
+            prefilter: pattern_prefilter,
         });
     }
     Ok(Detector {
@@ -485,6 +501,12 @@ regex = 'T\d{4}'
 
         let e = error_of(&GOOD.replace(r"T\d{4}", r"T(\d"));
         assert!(e.contains("pattern[0].regex"), "{e}");
+
+        let e = error_of(&GOOD.replace("name = \"p\"", "name = \"p\"\nprefilter = \"ipv4\""));
+        assert!(
+            e.contains("pattern[0].prefilter") && e.contains("unknown pattern prefilter `ipv4`"),
+            "{e}"
+        );
 
         let e = error_of(&GOOD.replace("name = \"p\"", "name = \"p\"\nbogus = 1"));
         assert!(e.contains("`thing`") && e.contains("bogus"), "{e}");

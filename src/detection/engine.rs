@@ -109,6 +109,8 @@ enum Trigger {
     Capitalised(u16),
     Bytes(Vec<u8>),
     DigitRun(usize),
+    /// Runs of colons an IPv6 address needs (pattern prefilter `ipv6`).
+    Colons,
     Everywhere,
 }
 
@@ -470,6 +472,8 @@ impl Engine {
                     Trigger::Context(di as u16)
                 } else if d.prefilter.is_some() {
                     Trigger::Capitalised(di as u16)
+                } else if p.prefilter == Some(Prefilter::Ipv6) {
+                    Trigger::Colons
                 } else if let Some(set) = rare {
                     Trigger::Bytes(set.clone())
                 } else if p.digit_run > 0 {
@@ -913,6 +917,7 @@ impl Engine {
             Trigger::DigitRun(k) => {
                 for_each_digit_run(&hay[lo..hi], *k, |s, e| push(lo + s, lo + e))
             }
+            Trigger::Colons => for_each_colon_run(&hay[lo..hi], |s, e| push(lo + s, lo + e)),
             Trigger::Capitalised(_) => {
                 for &i in capitals {
                     if i >= lo && i < hi && group.gate.is_none_or(|open| open(hay, i)) {
@@ -1326,6 +1331,36 @@ pub fn for_each_digit_run(hay: &[u8], k: usize, mut f: impl FnMut(usize, usize))
     if let Some(s) = run {
         emit(s, hay.len());
     }
+}
+
+/// Calls `f(start, end)` for every run of colons in `hay` that an IPv6 address needs: colons
+/// at most five bytes apart (the address's groups have at most four hex digits), with two
+/// adjacent (`::`) or at least seven of them; `start..end` spans the run's first to its last
+/// colon. Every IPv6 address holds such a run, and a time stamp (`12:34:56`), a MAC address
+/// (five colons) or a JSON line (`"a": 1, "b": 2`) does not.
+pub fn for_each_colon_run(hay: &[u8], mut f: impl FnMut(usize, usize)) {
+    const GAP: usize = 5;
+    // The current run: its first and last colon, how many colons, whether two are adjacent.
+    let mut run: Option<(usize, usize, usize, bool)> = None;
+    let mut close = |run: Option<(usize, usize, usize, bool)>| {
+        if let Some((first, last, count, adjacent)) = run
+            && (adjacent || count >= 7)
+        {
+            f(first, last + 1);
+        }
+    };
+    for i in memchr::memchr_iter(b':', hay) {
+        run = match run {
+            Some((first, last, count, adjacent)) if i - last <= GAP => {
+                Some((first, i, count + 1, adjacent || i - last == 1))
+            }
+            other => {
+                close(other);
+                Some((i, i, 1, false))
+            }
+        };
+    }
+    close(run);
 }
 
 /// Calls `f(start, end, pattern)` for every match of `dfa` in `hay`, overlapping ones
@@ -1965,6 +2000,70 @@ mod tests {
 
     /// The linear sort of keyword hits orders them as a comparison sort would, for hits as the
     /// overlapping pass reports them (by end, nested words included).
+    #[test]
+    fn colon_runs_an_ipv6_address_needs() {
+        let runs = |hay: &str| {
+            let mut out = Vec::new();
+            for_each_colon_run(hay.as_bytes(), |s, e| out.push((s, e)));
+            out
+        };
+        assert_eq!(runs("2001:db8:85a3:0:0:8a2e:370:7334"), vec![(4, 27)]);
+        assert_eq!(runs("fe80::1"), vec![(4, 6)]);
+        assert_eq!(runs("at ::1 and 1::"), vec![(3, 5), (12, 14)]);
+        assert_eq!(runs("x 1:2:3:4:5:6:7 y"), vec![]);
+        assert_eq!(runs("12:34:56 aa:bb:cc:dd:ee:ff"), vec![]);
+        assert_eq!(runs("{\"a\": 1, \"b\": 2}"), vec![]);
+        assert_eq!(runs("ab:cd: 01:23::45"), vec![(2, 14)]);
+        assert_eq!(runs(""), vec![]);
+    }
+
+    /// The `ipv6` pattern prefilter must find what searching around every colon finds.
+    #[test]
+    fn ipv6_prefilter_loses_nothing() {
+        let toml = include_str!("../../detectors/ip_address.toml");
+        assert!(toml.contains("prefilter = \"ipv6\""));
+        let engine_with = |text: &str| {
+            let mut catalog = Catalog::default();
+            catalog.add_file("ip_address.toml", text).expect("detector");
+            Engine::new(&catalog, EngineOptions::default()).expect("engine")
+        };
+        let gated = engine_with(toml);
+        let every = engine_with(&toml.replace("prefilter = \"ipv6\"", ""));
+        let hits = |e: &Engine, line: &[u8]| {
+            let mut scratch = e.scratch();
+            e.scan(line, 0..line.len(), &mut scratch);
+            scratch.hits().to_vec()
+        };
+        let mut next = crate::testing::numbers(11);
+        let alphabet = b"0123456789abcdefABCDEF:::::. x-/";
+        let mut found = 0;
+        for _ in 0..20_000 {
+            let len = 2 + next(40) as usize;
+            let line: Vec<u8> = (0..len)
+                .map(|_| alphabet[next(alphabet.len() as u64) as usize])
+                .collect();
+            let expected = hits(&every, &line);
+            found += expected.len();
+            assert_eq!(
+                hits(&gated, &line),
+                expected,
+                "{}",
+                String::from_utf8_lossy(&line)
+            );
+        }
+        for line in [
+            "client 2a02:1810:4d02:a800::8a2e:370:7334 connected",
+            "from 2a00:1450:4001:80b::200e via 2606:4700:4700::1111",
+            "peer=2a03:2880:f10c:0083:face:b00c:0000:25de;",
+            "::ffff:5db8:d822 and 2a01:4f8::",
+        ] {
+            let expected = hits(&every, line.as_bytes());
+            assert!(!expected.is_empty(), "{line}");
+            assert_eq!(hits(&gated, line.as_bytes()), expected, "{line}");
+        }
+        assert!(found > 20, "{found} addresses in random lines");
+    }
+
     #[test]
     fn keyword_loop_finds_what_the_overlapping_iterator_finds() {
         let words = ["tel", "telefon", "ef", "fon", "a", "on", "Phone", "eph"];

@@ -110,6 +110,12 @@ pub struct PatternSpec {
     /// strong detector, such as undelimited SSNs or national phone numbers).
     #[serde(default)]
     pub require_context: Option<bool>,
+    /// A built-in prefilter for this pattern, when the shape of its matches allows a narrower
+    /// one than its bytes: `"ipv6"` searches only around runs of colons at most five bytes
+    /// apart that hold `::` or seven colons, which every IPv6 address has (a colon alone is
+    /// in every JSON line and log time stamp).
+    #[serde(default)]
+    pub prefilter: Option<String>,
 }
 
 /// Context words around a candidate, Presidio style.
