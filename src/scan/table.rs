@@ -18,7 +18,7 @@
 use std::io::{self, BufRead, BufReader, Read};
 use std::ops::Range;
 
-use super::stream::{Located, StreamScanner};
+use super::stream::{Located, StreamScanner, count_chars};
 use crate::detection::{Engine, FieldContext, Hit};
 
 /// Longest line handled with column context; longer ones are scanned in pieces of this size.
@@ -519,10 +519,6 @@ struct LineInfo {
     piece: bool,
     /// The first piece of its line.
     new_line: bool,
-}
-
-fn count_chars(bytes: &[u8]) -> u64 {
-    bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count() as u64
 }
 
 /// Applies the fields' contexts to the hits of one line (suppress, support), then scans the
