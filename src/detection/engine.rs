@@ -1630,7 +1630,9 @@ fn resolve_overlaps(hits: &mut Vec<Hit>) {
     // Exact ties (same span, same confidence) go to a hit whose context stands on its own line
     // (`My ITIN: 967-90-0696` above `Tel: …` is an ITIN, not a phone number), then to the
     // detector and pattern that come first in the catalogue, whatever order the groups ran in.
-    hits.sort_unstable_by(|a, b| {
+    // Each group's hits come sorted by start: the stable sort merges those runs (a third of
+    // what the unstable one cost, for one buffer allocated per call with hits).
+    hits.sort_by(|a, b| {
         a.start
             .cmp(&b.start)
             .then(b.end.cmp(&a.end))
