@@ -1704,22 +1704,31 @@ mod tests {
         assert!(scratch.hits().is_empty());
     }
 
+    /// An engine of the one detector file `text`, named `name`.
+    fn engine_from(name: &str, text: &str) -> Engine {
+        let mut catalog = Catalog::default();
+        catalog.add_file(name, text).expect("detector");
+        Engine::new(&catalog, EngineOptions::default()).expect("engine")
+    }
+
+    /// The hits of a scan of `line` alone.
+    fn line_hits(e: &Engine, line: &[u8]) -> Vec<Hit> {
+        let mut scratch = e.scratch();
+        e.scan(line, 0..line.len(), &mut scratch);
+        scratch.hits().to_vec()
+    }
+
     /// The name prefilter (`name_words`) opens windows only around words that may belong to an
     /// accepted name: it must find exactly what windows around every capitalised word find.
     #[test]
     fn name_word_prefilter_loses_no_name() {
         let toml = include_str!("../../detectors/person_name.toml");
         assert!(toml.contains("prefilter = \"name_words\""));
-        let engine_with = |text: &str| {
-            let mut catalog = Catalog::default();
-            catalog
-                .add_file("person_name.toml", text)
-                .expect("detector");
-            Engine::new(&catalog, EngineOptions::default()).expect("engine")
-        };
-        let gated = engine_with(toml);
-        let every =
-            engine_with(&toml.replace("prefilter = \"name_words\"", "prefilter = \"capitalised\""));
+        let gated = engine_from("person_name.toml", toml);
+        let every = engine_from(
+            "person_name.toml",
+            &toml.replace("prefilter = \"name_words\"", "prefilter = \"capitalised\""),
+        );
         let first = [
             "Jane", "Anna", "Jörg", "Lucía", "Giulia", "Piotr", "Élodie", "Mark", "Rose",
         ];
@@ -1771,16 +1780,11 @@ mod tests {
             }
         }
         // Line by line: in one text, the windows of other lines' names would cover each line.
-        let hits = |e: &Engine, line: &str| {
-            let mut scratch = e.scratch();
-            e.scan(line.as_bytes(), 0..line.len(), &mut scratch);
-            scratch.hits().to_vec()
-        };
         let mut names = 0;
         for line in &lines {
-            let expected = hits(&every, line);
+            let expected = line_hits(&every, line.as_bytes());
             names += expected.len();
-            assert_eq!(hits(&gated, line), expected, "{line}");
+            assert_eq!(line_hits(&gated, line.as_bytes()), expected, "{line}");
         }
         assert!(names > 100, "{names} names");
     }
@@ -2024,18 +2028,8 @@ mod tests {
     fn ipv6_prefilter_loses_nothing() {
         let toml = include_str!("../../detectors/ip_address.toml");
         assert!(toml.contains("prefilter = \"ipv6\""));
-        let engine_with = |text: &str| {
-            let mut catalog = Catalog::default();
-            catalog.add_file("ip_address.toml", text).expect("detector");
-            Engine::new(&catalog, EngineOptions::default()).expect("engine")
-        };
-        let gated = engine_with(toml);
-        let every = engine_with(&toml.replace("prefilter = \"ipv6\"", ""));
-        let hits = |e: &Engine, line: &[u8]| {
-            let mut scratch = e.scratch();
-            e.scan(line, 0..line.len(), &mut scratch);
-            scratch.hits().to_vec()
-        };
+        let gated = engine_from("ip_address.toml", toml);
+        let every = engine_from("ip_address.toml", &toml.replace("prefilter = \"ipv6\"", ""));
         let mut next = crate::testing::numbers(11);
         let alphabet = b"0123456789abcdefABCDEF:::::. x-/";
         let mut found = 0;
@@ -2044,10 +2038,10 @@ mod tests {
             let line: Vec<u8> = (0..len)
                 .map(|_| alphabet[next(alphabet.len() as u64) as usize])
                 .collect();
-            let expected = hits(&every, &line);
+            let expected = line_hits(&every, &line);
             found += expected.len();
             assert_eq!(
-                hits(&gated, &line),
+                line_hits(&gated, &line),
                 expected,
                 "{}",
                 String::from_utf8_lossy(&line)
@@ -2059,9 +2053,9 @@ mod tests {
             "peer=2a03:2880:f10c:0083:face:b00c:0000:25de;",
             "::ffff:5db8:d822 and 2a01:4f8::",
         ] {
-            let expected = hits(&every, line.as_bytes());
+            let expected = line_hits(&every, line.as_bytes());
             assert!(!expected.is_empty(), "{line}");
-            assert_eq!(hits(&gated, line.as_bytes()), expected, "{line}");
+            assert_eq!(line_hits(&gated, line.as_bytes()), expected, "{line}");
         }
         assert!(found > 20, "{found} addresses in random lines");
     }
