@@ -369,6 +369,83 @@ pub fn value_trim(hir: &Hir) -> Option<([u64; 4], [u64; 4])> {
         .then_some((first_set, last_set))
 }
 
+/// One alternative of a value's prefix (see [`value_start`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Prefix {
+    /// `^`: the start of the haystack.
+    Start,
+    /// One byte of each set, in order.
+    Bytes(Vec<[u64; 4]>),
+}
+
+/// For a pattern `prefix (?P<value>core) suffix` whose suffix can hold no byte the core can end
+/// with, but whose prefix may hold one the core starts with (`(?:^|[^\w+]|[^\w][ .])(?P<value>
+/// \+…)`: a `+` may stand before the value): the prefix's alternatives in priority order, when
+/// each is `^` or a fixed sequence of at most four byte classes; the core, when it has no
+/// look-around; and the bytes the core can end with. The value is then found in a match
+/// without a capture engine: its end by trimming, its start by trying the alternatives in
+/// order. A leftmost-first match takes the first alternative that leads to any match, and ends
+/// where that match does; so the first alternative whose bytes are there and after which the
+/// core matches exactly up to the value's end is the one the regex took. `None` for other
+/// patterns.
+pub fn value_start(hir: &Hir) -> Option<(Vec<Prefix>, Hir, [u64; 4])> {
+    let HirKind::Concat(subs) = hir.kind() else {
+        return None;
+    };
+    let [prefix, value, suffix @ ..] = subs.as_slice() else {
+        return None;
+    };
+    let HirKind::Capture(cap) = value.kind() else {
+        return None;
+    };
+    if cap.name.as_deref() != Some("value") || !cap.sub.properties().look_set().is_empty() {
+        return None;
+    }
+    let (last, nullable) = edge(value, Edge::Last);
+    let disjoint = suffix
+        .iter()
+        .map(all_bytes)
+        .all(|bytes| bytes.iter().zip(&last).all(|(a, b)| a & b == 0));
+    if nullable || !disjoint {
+        return None;
+    }
+    let alternatives = match prefix.kind() {
+        HirKind::Alternation(alts) => alts.as_slice(),
+        _ => std::slice::from_ref(prefix),
+    };
+    let prefixes = alternatives
+        .iter()
+        .map(prefix_of)
+        .collect::<Option<Vec<_>>>()?;
+    Some((prefixes, (*cap.sub).clone(), last))
+}
+
+/// `^`, or the exact byte sets of a fixed sequence of at most four bytes.
+fn prefix_of(hir: &Hir) -> Option<Prefix> {
+    if let HirKind::Look(regex_syntax::hir::Look::Start) = hir.kind() {
+        return Some(Prefix::Start);
+    }
+    let parts = match hir.kind() {
+        HirKind::Concat(parts) => parts.as_slice(),
+        _ => std::slice::from_ref(hir),
+    };
+    let mut sets = Vec::new();
+    for part in parts {
+        match part.kind() {
+            HirKind::Literal(lit) => {
+                for &b in lit.0.iter() {
+                    let mut set = [0u64; 4];
+                    set[usize::from(b >> 6)] |= 1 << (b & 63);
+                    sets.push(set);
+                }
+            }
+            HirKind::Class(Class::Bytes(_)) => sets.push(edge(part, Edge::First).0),
+            _ => return None,
+        }
+    }
+    (!sets.is_empty() && sets.len() <= 4).then_some(Prefix::Bytes(sets))
+}
+
 /// Whether `hir` has a capture group called `name`.
 pub fn has_group(hir: &Hir, name: &str) -> bool {
     match hir.kind() {
@@ -398,6 +475,31 @@ mod tests {
 
     fn run(p: &str) -> usize {
         min_digit_run(&parse(p).expect("test pattern parses"))
+    }
+
+    #[test]
+    fn value_starts_of_fixed_prefixes() {
+        let hir = |p: &str| parse(p).expect("test pattern parses");
+        let phone = hir(r"(?:^|[^\w+ ]|[^\w][ .])(?P<value>\+\d{2,12})(?:[^\w]|$)");
+        assert!(
+            value_trim(&phone).is_none(),
+            "a `+` may stand before the value"
+        );
+        let (prefixes, _, last) = value_start(&phone).expect("solvable");
+        let lens: Vec<Option<usize>> = prefixes
+            .iter()
+            .map(|p| match p {
+                Prefix::Start => None,
+                Prefix::Bytes(sets) => Some(sets.len()),
+            })
+            .collect();
+        assert_eq!(lens, vec![None, Some(1), Some(2)]);
+        assert_eq!(last, first_bytes(&hir(r"\d")));
+        // A prefix of variable length, a suffix that may hold the value's last byte, or
+        // look-around in the value: not solvable this way.
+        assert!(value_start(&hir(r"[ :]{1,3}(?P<value>\+\d{2,12})(?:[^\w]|$)")).is_none());
+        assert!(value_start(&hir(r"(?:^|[^\w])(?P<value>\+\d{2,12})\d")).is_none());
+        assert!(value_start(&hir(r"(?:^|[^\w])(?P<value>\+\d{2,12}\b)")).is_none());
     }
 
     #[test]

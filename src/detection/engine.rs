@@ -37,6 +37,7 @@ use regex_automata::{
     },
     util::captures::Captures,
 };
+use regex_syntax::hir::{self, Hir};
 
 use super::analyze;
 use super::catalog::{Catalog, Detector, Prefilter};
@@ -147,6 +148,52 @@ enum ValueSpan {
     /// visited set sized by every pattern of the group for each candidate); with the group's
     /// index in its captures, looked up once (by name it is hashed per candidate).
     Capture(BoundedBacktracker, usize),
+    /// Found by [`Solver`]; the backtracker stays as a fallback (and, in debug builds, checks
+    /// every span the solver finds).
+    Solve(Solver, BoundedBacktracker, usize),
+}
+
+/// Finds the `value` group of a pattern whose prefix is a few fixed alternatives
+/// ([`analyze::value_start`]): the end by trimming, the start by trying the alternatives in
+/// priority order, each checked by an anchored `(?:core)$` match.
+#[derive(Debug)]
+struct Solver {
+    prefixes: Vec<analyze::Prefix>,
+    /// The value's core followed by `$`.
+    core: Regex,
+    /// The bytes the value can end with.
+    last: [u64; 4],
+}
+
+impl Solver {
+    fn span(&self, hay: &[u8], start: usize, end: usize) -> Option<(usize, usize)> {
+        let mut end = end;
+        while end > start && !in_set(&self.last, hay[end - 1]) {
+            end -= 1;
+        }
+        for prefix in &self.prefixes {
+            let at = match prefix {
+                analyze::Prefix::Start => (start == 0).then_some(start),
+                analyze::Prefix::Bytes(sets) => {
+                    let at = start + sets.len();
+                    (at <= end
+                        && sets
+                            .iter()
+                            .zip(&hay[start..at])
+                            .all(|(set, &b)| in_set(set, b)))
+                    .then_some(at)
+                }
+            };
+            let Some(at) = at else { continue };
+            let input = Input::new(&hay[..end])
+                .range(at..end)
+                .anchored(Anchored::Yes);
+            if self.core.is_match(input) {
+                return Some((at, end));
+            }
+        }
+        None
+    }
 }
 
 /// Compiles the group of `patterns` ((detector, pattern) indices) that `trigger` opens
@@ -230,6 +277,21 @@ fn compile_group(
             if let Some((first, last)) = analyze::value_trim(&pattern.hir) {
                 return Ok(ValueSpan::Trim(first, last));
             }
+            let error = |e: String| engine_error(&detectors[usize::from(d)], e);
+            let solver = analyze::value_start(&pattern.hir)
+                .map(|(prefixes, core, last)| {
+                    let anchored = Hir::concat(vec![core, Hir::look(hir::Look::End)]);
+                    Regex::builder()
+                        .configure(Regex::config().auto_prefilter(false))
+                        .build_from_hir(&anchored)
+                        .map(|core| Solver {
+                            prefixes,
+                            core,
+                            last,
+                        })
+                        .map_err(|e| error(e.to_string()))
+                })
+                .transpose()?;
             let nfa = thompson::Compiler::new()
                 .configure(thompson::Config::new().utf8(false))
                 .build_from_hir(&pattern.hir)
@@ -239,7 +301,10 @@ fn compile_group(
                 .to_index(PatternID::ZERO, "value")
                 .ok_or_else(|| engine_error(&detectors[usize::from(d)], "no value group".into()))?;
             BoundedBacktracker::new_from_nfa(nfa)
-                .map(|bt| ValueSpan::Capture(bt, index))
+                .map(|bt| match solver {
+                    Some(solver) => ValueSpan::Solve(solver, bt, index),
+                    None => ValueSpan::Capture(bt, index),
+                })
                 .map_err(|e| engine_error(&detectors[usize::from(d)], e.to_string()))
         })
         .collect::<std::result::Result<Vec<_>, DetectorError>>()?;
@@ -671,7 +736,7 @@ impl Engine {
                     g.value_group
                         .iter()
                         .map(|v| match v {
-                            ValueSpan::Capture(b, _) => {
+                            ValueSpan::Capture(b, _) | ValueSpan::Solve(_, b, _) => {
                                 Some((b.create_cache(), b.create_captures()))
                             }
                             _ => None,
@@ -1032,27 +1097,19 @@ impl Engine {
                 end -= 1;
             }
         } else if let ValueSpan::Capture(bt, index) = &group.value_group[pid.as_usize()] {
-            // The same pattern, anchored at the same start, ends at the same place: the
-            // backtracker only walks the match. (The bytes around the span still count for
-            // look-around assertions.)
-            let input = Input::new(hay).range(start..end).anchored(Anchored::Yes);
-            let own = match scratch.values[gi][pid.as_usize()].as_mut() {
-                Some((cache, caps)) => bt.try_search(cache, &input, caps).is_ok().then_some(caps),
-                None => None,
+            (start, end) = self.captured(gi, pid, (bt, *index), hay, start..end, scratch)?;
+        } else if let ValueSpan::Solve(solver, bt, index) = &group.value_group[pid.as_usize()] {
+            let solved = solver.span(hay, start, end);
+            debug_assert_eq!(
+                solved,
+                self.captured(gi, pid, (bt, *index), hay, start..end, scratch),
+                "value of {:?}",
+                String::from_utf8_lossy(&hay[start..end])
+            );
+            (start, end) = match solved {
+                Some(span) => span,
+                None => self.captured(gi, pid, (bt, *index), hay, start..end, scratch)?,
             };
-            let span = match own {
-                Some(caps) => caps.get_group(*index),
-                // A match longer than the backtracker's budget: the meta regex picks an engine.
-                None => {
-                    let caps = &mut scratch.captures[gi];
-                    let input = input.anchored(Anchored::Pattern(pid));
-                    group
-                        .regex
-                        .search_captures_with(&mut scratch.caches[gi], &input, caps);
-                    caps.get_group_by_name("value")
-                }
-            }?;
-            (start, end) = (span.start, span.end);
         }
         self.candidate(
             group.patterns[pid.as_usize()],
@@ -1067,6 +1124,39 @@ impl Engine {
                 span: scratch.context_span.as_ref(),
             },
         )
+    }
+
+    /// The span of the `value` group in the match `span` of group pattern `pid`, by the
+    /// pattern's own backtracker: the same pattern, anchored at the same start, ends at the
+    /// same place, so the backtracker only walks the match. (The bytes around the span still
+    /// count for look-around assertions.)
+    fn captured(
+        &self,
+        gi: usize,
+        pid: PatternID,
+        (bt, index): (&BoundedBacktracker, usize),
+        hay: &[u8],
+        span: Range<usize>,
+        scratch: &mut Scratch,
+    ) -> Option<(usize, usize)> {
+        let input = Input::new(hay).range(span).anchored(Anchored::Yes);
+        let own = match scratch.values[gi][pid.as_usize()].as_mut() {
+            Some((cache, caps)) => bt.try_search(cache, &input, caps).is_ok().then_some(caps),
+            None => None,
+        };
+        let span = match own {
+            Some(caps) => caps.get_group(index),
+            // A match longer than the backtracker's budget: the meta regex picks an engine.
+            None => {
+                let caps = &mut scratch.captures[gi];
+                let input = input.anchored(Anchored::Pattern(pid));
+                self.groups[gi]
+                    .regex
+                    .search_captures_with(&mut scratch.caches[gi], &input, caps);
+                caps.get_group_by_name("value")
+            }
+        }?;
+        Some((span.start, span.end))
     }
 
     /// Scores and validates one candidate; pushes a hit and returns its end if it stands.
@@ -1929,6 +2019,73 @@ mod tests {
         assert!(
             trimmed >= 10 && compared >= 50,
             "{trimmed} patterns, {compared} matches"
+        );
+    }
+
+    /// Values found by the solver (prefix alternatives tried in order) are the ones the
+    /// pattern's own captures give, on the detectors' examples and on random lines of the
+    /// bytes that make the alternatives ambiguous (`+` before `+44`, `(` before `(0)`).
+    #[test]
+    fn solved_values_equal_captured_ones() {
+        let catalog = Catalog::builtin().expect("catalog");
+        let mut texts: Vec<Vec<u8>> = Vec::new();
+        for d in catalog.detectors() {
+            texts.extend(d.examples.iter().map(|e| e.as_bytes().to_vec()));
+            texts.extend(d.negative_examples.iter().map(|e| e.as_bytes().to_vec()));
+        }
+        let mut next = crate::testing::numbers(17);
+        let alphabet = b"+0012345679 -.()/aZ_:\n";
+        for _ in 0..20_000 {
+            let len = 4 + next(30) as usize;
+            texts.push(
+                (0..len)
+                    .map(|_| alphabet[next(alphabet.len() as u64) as usize])
+                    .collect(),
+            );
+        }
+        let (mut solved, mut compared) = (0, 0);
+        for d in catalog.detectors() {
+            for p in &d.patterns {
+                let Some((prefixes, core, last)) = analyze::value_start(&p.hir) else {
+                    continue;
+                };
+                if analyze::value_trim(&p.hir).is_some() {
+                    continue;
+                }
+                solved += 1;
+                let solver = Solver {
+                    prefixes,
+                    core: Regex::builder()
+                        .build_from_hir(&Hir::concat(vec![core, Hir::look(hir::Look::End)]))
+                        .expect("core"),
+                    last,
+                };
+                let re = Regex::builder()
+                    .configure(meta::Config::new().utf8_empty(false))
+                    .build_from_hir(&p.hir)
+                    .expect("regex");
+                let mut caps = re.create_captures();
+                for hay in &texts {
+                    for m in re.find_iter(hay.as_slice()) {
+                        re.search_captures(&Input::new(hay).range(m.range()), &mut caps);
+                        let want = caps.get_group_by_name("value").expect("value").range();
+                        let got = solver.span(hay, m.start(), m.end());
+                        assert_eq!(
+                            got,
+                            Some((want.start, want.end)),
+                            "{}/{} in {:?}",
+                            d.id,
+                            p.name,
+                            String::from_utf8_lossy(hay)
+                        );
+                        compared += 1;
+                    }
+                }
+            }
+        }
+        assert!(
+            solved >= 2 && compared >= 500,
+            "{solved} patterns, {compared} matches"
         );
     }
 
