@@ -1976,16 +1976,46 @@ mod tests {
         assert!(same * 100 >= cases * 99, "{same} of {cases} equal");
     }
 
+    /// The example and negative-example texts of every detector of `catalog`.
+    fn example_texts(catalog: &Catalog) -> Vec<Vec<u8>> {
+        let mut texts = Vec::new();
+        for d in catalog.detectors() {
+            let examples = d.examples.iter().chain(&d.negative_examples);
+            texts.extend(examples.map(|e| e.as_bytes().to_vec()));
+        }
+        texts
+    }
+
+    /// Calls `check(text, match, value)` for every match of the pattern `hir` in `texts`, with
+    /// its `value` group as the capture engine finds it; returns how many.
+    fn each_captured_value(
+        hir: &Hir,
+        texts: &[Vec<u8>],
+        mut check: impl FnMut(&[u8], Range<usize>, Range<usize>),
+    ) -> usize {
+        let re = Regex::builder()
+            .configure(meta::Config::new().utf8_empty(false))
+            .build_from_hir(hir)
+            .expect("regex");
+        let mut caps = re.create_captures();
+        let mut n = 0;
+        for hay in texts {
+            for m in re.find_iter(hay.as_slice()) {
+                re.search_captures(&Input::new(hay).range(m.range()), &mut caps);
+                let value = caps.get_group_by_name("value").expect("value").range();
+                check(hay, m.range(), value);
+                n += 1;
+            }
+        }
+        n
+    }
+
     /// Trimming boundary bytes finds the same `value` span as the capture engine, for every
     /// pattern it is used for, on every example text of the catalogue.
     #[test]
     fn trimmed_values_equal_captured_ones() {
         let catalog = Catalog::builtin().expect("catalog");
-        let mut texts: Vec<&str> = Vec::new();
-        for d in catalog.detectors() {
-            texts.extend(d.examples.iter().map(String::as_str));
-            texts.extend(d.negative_examples.iter().map(String::as_str));
-        }
+        let texts = example_texts(&catalog);
         let (mut trimmed, mut compared) = (0, 0);
         for d in catalog.detectors() {
             for p in &d.patterns {
@@ -1993,27 +2023,17 @@ mod tests {
                     continue;
                 };
                 trimmed += 1;
-                let re = Regex::builder()
-                    .configure(meta::Config::new().utf8_empty(false))
-                    .build_from_hir(&p.hir)
-                    .expect("regex");
-                let mut caps = re.create_captures();
-                for text in &texts {
-                    let hay = text.as_bytes();
-                    for m in re.find_iter(hay) {
-                        re.search_captures(&Input::new(hay).range(m.range()), &mut caps);
-                        let want = caps.get_group_by_name("value").expect("value").range();
-                        let (mut s, mut e) = (m.start(), m.end());
-                        while s < e && !in_set(&first, hay[s]) {
-                            s += 1;
-                        }
-                        while e > s && !in_set(&last, hay[e - 1]) {
-                            e -= 1;
-                        }
-                        assert_eq!(s..e, want, "{}/{} in {text:?}", d.id, p.name);
-                        compared += 1;
+                compared += each_captured_value(&p.hir, &texts, |hay, m, want| {
+                    let (mut s, mut e) = (m.start, m.end);
+                    while s < e && !in_set(&first, hay[s]) {
+                        s += 1;
                     }
-                }
+                    while e > s && !in_set(&last, hay[e - 1]) {
+                        e -= 1;
+                    }
+                    let text = String::from_utf8_lossy(hay);
+                    assert_eq!(s..e, want, "{}/{} in {text:?}", d.id, p.name);
+                });
             }
         }
         assert!(
@@ -2028,11 +2048,7 @@ mod tests {
     #[test]
     fn solved_values_equal_captured_ones() {
         let catalog = Catalog::builtin().expect("catalog");
-        let mut texts: Vec<Vec<u8>> = Vec::new();
-        for d in catalog.detectors() {
-            texts.extend(d.examples.iter().map(|e| e.as_bytes().to_vec()));
-            texts.extend(d.negative_examples.iter().map(|e| e.as_bytes().to_vec()));
-        }
+        let mut texts = example_texts(&catalog);
         let mut next = crate::testing::numbers(17);
         let alphabet = b"+0012345679 -.()/aZ_:\n";
         for _ in 0..20_000 {
@@ -2060,27 +2076,17 @@ mod tests {
                         .expect("core"),
                     last,
                 };
-                let re = Regex::builder()
-                    .configure(meta::Config::new().utf8_empty(false))
-                    .build_from_hir(&p.hir)
-                    .expect("regex");
-                let mut caps = re.create_captures();
-                for hay in &texts {
-                    for m in re.find_iter(hay.as_slice()) {
-                        re.search_captures(&Input::new(hay).range(m.range()), &mut caps);
-                        let want = caps.get_group_by_name("value").expect("value").range();
-                        let got = solver.span(hay, m.start(), m.end());
-                        assert_eq!(
-                            got,
-                            Some((want.start, want.end)),
-                            "{}/{} in {:?}",
-                            d.id,
-                            p.name,
-                            String::from_utf8_lossy(hay)
-                        );
-                        compared += 1;
-                    }
-                }
+                compared += each_captured_value(&p.hir, &texts, |hay, m, want| {
+                    let text = String::from_utf8_lossy(hay);
+                    let got = solver.span(hay, m.start, m.end);
+                    assert_eq!(
+                        got,
+                        Some((want.start, want.end)),
+                        "{}/{} in {text:?}",
+                        d.id,
+                        p.name
+                    );
+                });
             }
         }
         assert!(
