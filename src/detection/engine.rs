@@ -167,10 +167,7 @@ struct Solver {
 
 impl Solver {
     fn span(&self, hay: &[u8], start: usize, end: usize) -> Option<(usize, usize)> {
-        let mut end = end;
-        while end > start && !in_set(&self.last, hay[end - 1]) {
-            end -= 1;
-        }
+        let end = trim_end(&self.last, hay, start, end);
         for prefix in &self.prefixes {
             let at = match prefix {
                 analyze::Prefix::Start => (start == 0).then_some(start),
@@ -270,6 +267,7 @@ fn compile_group(
     let value_group = patterns
         .iter()
         .map(|&(d, p)| {
+            let error = |e: String| engine_error(&detectors[usize::from(d)], e);
             let pattern = &detectors[usize::from(d)].patterns[usize::from(p)];
             if !pattern.value_group {
                 return Ok(ValueSpan::Whole);
@@ -277,7 +275,6 @@ fn compile_group(
             if let Some((first, last)) = analyze::value_trim(&pattern.hir) {
                 return Ok(ValueSpan::Trim(first, last));
             }
-            let error = |e: String| engine_error(&detectors[usize::from(d)], e);
             let solver = analyze::value_start(&pattern.hir)
                 .map(|(prefixes, core, last)| {
                     let anchored = Hir::concat(vec![core, Hir::look(hir::Look::End)]);
@@ -295,17 +292,17 @@ fn compile_group(
             let nfa = thompson::Compiler::new()
                 .configure(thompson::Config::new().utf8(false))
                 .build_from_hir(&pattern.hir)
-                .map_err(|e| engine_error(&detectors[usize::from(d)], e.to_string()))?;
+                .map_err(|e| error(e.to_string()))?;
             let index = nfa
                 .group_info()
                 .to_index(PatternID::ZERO, "value")
-                .ok_or_else(|| engine_error(&detectors[usize::from(d)], "no value group".into()))?;
+                .ok_or_else(|| error("no value group".into()))?;
             BoundedBacktracker::new_from_nfa(nfa)
                 .map(|bt| match solver {
                     Some(solver) => ValueSpan::Solve(solver, bt, index),
                     None => ValueSpan::Capture(bt, index),
                 })
-                .map_err(|e| engine_error(&detectors[usize::from(d)], e.to_string()))
+                .map_err(|e| error(e.to_string()))
         })
         .collect::<std::result::Result<Vec<_>, DetectorError>>()?;
     let gate = match detectors[usize::from(patterns[0].0)].prefilter {
@@ -324,6 +321,15 @@ fn compile_group(
         value_group,
         pad,
     })
+}
+
+/// The end of `hay[start..end]` without the trailing bytes outside `last` (the bytes a value
+/// can end with).
+fn trim_end(last: &[u64; 4], hay: &[u8], start: usize, mut end: usize) -> usize {
+    while end > start && !in_set(last, hay[end - 1]) {
+        end -= 1;
+    }
+    end
 }
 
 /// Whether byte `b` is in the 256-bit `set`.
@@ -1089,27 +1095,30 @@ impl Engine {
     ) -> Option<usize> {
         let group = &self.groups[gi];
         let (mut start, mut end) = (start, end);
-        if let ValueSpan::Trim(first, last) = &group.value_group[pid.as_usize()] {
-            while start < end && !in_set(first, hay[start]) {
-                start += 1;
+        match &group.value_group[pid.as_usize()] {
+            ValueSpan::Whole => {}
+            ValueSpan::Trim(first, last) => {
+                while start < end && !in_set(first, hay[start]) {
+                    start += 1;
+                }
+                end = trim_end(last, hay, start, end);
             }
-            while end > start && !in_set(last, hay[end - 1]) {
-                end -= 1;
+            ValueSpan::Capture(bt, index) => {
+                (start, end) = self.captured(gi, pid, (bt, *index), hay, start..end, scratch)?;
             }
-        } else if let ValueSpan::Capture(bt, index) = &group.value_group[pid.as_usize()] {
-            (start, end) = self.captured(gi, pid, (bt, *index), hay, start..end, scratch)?;
-        } else if let ValueSpan::Solve(solver, bt, index) = &group.value_group[pid.as_usize()] {
-            let solved = solver.span(hay, start, end);
-            debug_assert_eq!(
-                solved,
-                self.captured(gi, pid, (bt, *index), hay, start..end, scratch),
-                "value of {:?}",
-                String::from_utf8_lossy(&hay[start..end])
-            );
-            (start, end) = match solved {
-                Some(span) => span,
-                None => self.captured(gi, pid, (bt, *index), hay, start..end, scratch)?,
-            };
+            ValueSpan::Solve(solver, bt, index) => {
+                let solved = solver.span(hay, start, end);
+                debug_assert_eq!(
+                    solved,
+                    self.captured(gi, pid, (bt, *index), hay, start..end, scratch),
+                    "value of {:?}",
+                    String::from_utf8_lossy(&hay[start..end])
+                );
+                (start, end) = match solved {
+                    Some(span) => span,
+                    None => self.captured(gi, pid, (bt, *index), hay, start..end, scratch)?,
+                };
+            }
         }
         self.candidate(
             group.patterns[pid.as_usize()],
@@ -1278,7 +1287,7 @@ impl Engine {
 
     /// What detector `di`'s context rules say about `hay[start..end]`, from the words the
     /// keyword pass found; `None` if the pass did not cover the candidate's neighbourhood
-    /// (then [`ContextMatcher::evaluate`] searches it). The same verdict either way: the pass
+    /// (then [`ContextMatcher::judge`] searches it). The same verdict either way: the pass
     /// finds every occurrence of every word inside the bytes it searched, with the same
     /// word rules.
     fn context_found(
