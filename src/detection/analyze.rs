@@ -235,6 +235,111 @@ pub fn first_bytes(hir: &Hir) -> [u64; 4] {
     }
 }
 
+/// How many leading positions [`leading_bytes`] describes.
+pub const LEADING: usize = 8;
+
+/// For each of the first [`LEADING`] positions of a match of `hir` that every match reaches
+/// (at most its minimum length): the bytes a match that does not start at the beginning of the
+/// haystack can have there, as 256-bit sets. A superset: non-ASCII classes add every byte from
+/// 0x80 to the positions they may cover, and look-around assertions other than `^` are taken
+/// as always true (`^` as never). So such a match can start at `at` only if every byte from
+/// `at` on is in its position's set: the engine asks this before it looks for other patterns
+/// matching where one did (`2024-05-01` cannot start a `\d{2}\.\d{2}` match).
+pub fn leading_bytes(hir: &Hir) -> Vec<[u64; 4]> {
+    let mut sets = [[0u64; 4]; LEADING];
+    // Bit `o` of an offset set: some path through the expression so far is `o` bytes long;
+    // bit LEADING stands for every length from LEADING on (bytes there are not recorded).
+    let ends = walk(hir, 1, &mut sets);
+    if ends == 0 {
+        // Only at the beginning of the haystack (`^…`): no byte fits anywhere else.
+        return vec![[0; 4]];
+    }
+    // Every match is at least as long as its shortest path.
+    let reached = (ends.trailing_zeros() as usize).min(LEADING);
+    sets[..reached].to_vec()
+}
+
+/// Records in `sets` the bytes `hir` can put at each position when it starts at any offset of
+/// `from` (a bit set, see [`leading_bytes`]); returns the offsets where it can end.
+fn walk(hir: &Hir, from: u16, sets: &mut [[u64; 4]; LEADING]) -> u16 {
+    const FAR: u16 = 1 << LEADING;
+    let offsets = |mask: u16| (0..=LEADING).filter(move |o| mask & (1 << o) != 0);
+    // `n` bytes further on, saturating at FAR.
+    let shift =
+        |mask: u16, n: usize| offsets(mask).fold(0u16, |acc, o| acc | 1 << (o + n).min(LEADING));
+    let add_set = |sets: &mut [[u64; 4]; LEADING], at: usize, set: &[u64; 4]| {
+        if let Some(slot) = sets.get_mut(at) {
+            for (a, b) in slot.iter_mut().zip(set) {
+                *a |= b;
+            }
+        }
+    };
+    if from == 0 {
+        return 0;
+    }
+    match hir.kind() {
+        // Not at the beginning of the haystack, `^` never holds.
+        HirKind::Look(regex_syntax::hir::Look::Start) => 0,
+        HirKind::Empty | HirKind::Look(_) => from,
+        HirKind::Literal(lit) => {
+            for o in offsets(from & !FAR) {
+                for (j, &b) in lit.0.iter().enumerate() {
+                    let mut one = [0u64; 4];
+                    one[usize::from(b >> 6)] |= 1 << (b & 63);
+                    add_set(sets, o + j, &one);
+                }
+            }
+            shift(from, lit.0.len())
+        }
+        HirKind::Class(Class::Bytes(_)) => {
+            let set = edge(hir, Edge::First).0;
+            for o in offsets(from & !FAR) {
+                add_set(sets, o, &set);
+            }
+            shift(from, 1)
+        }
+        // A character of 1 to 4 bytes; whatever its bytes, every byte is allowed.
+        HirKind::Class(Class::Unicode(_)) => {
+            let mut to = 0;
+            for n in 1..=4 {
+                for o in offsets(from & !FAR) {
+                    add_set(sets, o + n - 1, &[u64::MAX; 4]);
+                }
+                to |= shift(from, n);
+            }
+            to
+        }
+        HirKind::Capture(cap) => walk(&cap.sub, from, sets),
+        HirKind::Concat(subs) => subs.iter().fold(from, |at, sub| walk(sub, at, sets)),
+        HirKind::Alternation(subs) => subs.iter().fold(0, |to, sub| to | walk(sub, from, sets)),
+        HirKind::Repetition(rep) => {
+            // Iterate until every offset is FAR or, past the minimum, nothing new is reached:
+            // offsets only grow in a bounded set, so this ends within LEADING + 2 rounds after
+            // the minimum.
+            let mut at = from;
+            let mut to = if rep.min == 0 { from } else { 0 };
+            let mut round = 0u32;
+            while rep.max.is_none_or(|max| round < max) {
+                at = walk(&rep.sub, at, sets);
+                round += 1;
+                if round >= rep.min {
+                    if (to | at) == to {
+                        break;
+                    }
+                    to |= at;
+                } else if at == FAR {
+                    // Every path is past the recorded positions; more rounds add nothing.
+                    return FAR;
+                }
+                if at == 0 {
+                    break;
+                }
+            }
+            to
+        }
+    }
+}
+
 /// Which end of a match `edge` looks at.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Edge {
@@ -500,6 +605,42 @@ mod tests {
         assert!(value_start(&hir(r"[ :]{1,3}(?P<value>\+\d{2,12})(?:[^\w]|$)")).is_none());
         assert!(value_start(&hir(r"(?:^|[^\w])(?P<value>\+\d{2,12})\d")).is_none());
         assert!(value_start(&hir(r"(?:^|[^\w])(?P<value>\+\d{2,12}\b)")).is_none());
+    }
+
+    #[test]
+    fn leading_bytes_of_common_shapes() {
+        let lead = |p: &str| leading_bytes(&parse(p).expect("parses"));
+        let set = |bytes: &[u8]| {
+            let mut s = [0u64; 4];
+            for &b in bytes {
+                s[usize::from(b >> 6)] |= 1 << (b & 63);
+            }
+            s
+        };
+        let digits = set(b"0123456789");
+        // A separator at a fixed place: `2024-05-01` does not fit `\d{2}\.` at its third byte.
+        let dotted = lead(r"(?:^|[^\w])\d{2}\.\d{2}\.\d{2}");
+        assert_eq!(dotted.len(), LEADING);
+        assert_eq!(dotted[1], digits);
+        assert_eq!(dotted[3], set(b"."));
+        let has = |s: &[u64; 4], b: u8| s[usize::from(b >> 6)] & (1 << (b & 63)) != 0;
+        assert!(!has(&dotted[0], b'7') && has(&dotted[0], b' '));
+        // Variable lengths blur the positions they reach: each set is a union.
+        let loose = lead(r"\d{1,2}[./-]\d{1,2}");
+        assert_eq!(loose.len(), 3);
+        assert_eq!(loose[1], set(b"0123456789./-"));
+        // `^` never holds off the beginning: its alternative adds nothing.
+        assert_eq!(lead(r"(?:^|x)ab"), vec![set(b"x"), set(b"a"), set(b"b")]);
+        assert_eq!(lead(r"^abc"), vec![[0; 4]]);
+        // Repetitions, optional parts and alternations of different lengths.
+        assert_eq!(
+            lead(r"(?:ab){2,}c?"),
+            vec![set(b"a"), set(b"b"), set(b"a"), set(b"b")]
+        );
+        assert_eq!(lead(r"x(?:yy|z)w"), vec![set(b"x"), set(b"yz"), set(b"yw")]);
+        // Past a non-ASCII class every byte may come.
+        let wide = parse(r"(?u:\w)ab").expect("parses");
+        assert_eq!(leading_bytes(&wide)[1], [u64::MAX; 4]);
     }
 
     #[test]

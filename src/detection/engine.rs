@@ -122,10 +122,12 @@ struct Group {
     regex: Regex,
     /// `MatchKind::All` twin, to learn which other patterns match at a candidate's start.
     all: Option<Regex>,
-    /// With the twin, per byte: the group-local patterns (bit per id) whose matches can start
-    /// with that byte, so that the twin runs only when another pattern could match there.
-    /// Empty when the group has more than 64 patterns (the twin always runs).
-    starters: Vec<u64>,
+    /// With the twin, per position of a match's first [`analyze::LEADING`] and per byte: the
+    /// group-local patterns (a bit per id) whose matches can have that byte there
+    /// ([`analyze::leading_bytes`]), so that the twin runs only when another pattern could
+    /// match where one did. Empty when the group has more than 64 patterns (the twin always
+    /// runs).
+    leading: Vec<[u64; 256]>,
     /// Group-local pattern id → (detector, pattern) indices.
     patterns: Vec<(u16, u16)>,
     /// Group-local pattern id → how to find the reported span in a match.
@@ -134,6 +136,23 @@ struct Group {
     pad: usize,
     /// For capitalised-word groups: which capitalised words open a window (all when `None`).
     gate: Option<fn(&[u8], usize) -> bool>,
+}
+
+impl Group {
+    /// The group-local patterns other than `pid` (a bit per id) whose leading bytes fit
+    /// `hay` at `at`: only these can match there too. All when the group has no table, and at
+    /// the beginning of the haystack (where `^` holds, which the table leaves out).
+    fn others_at(&self, pid: PatternID, hay: &[u8], at: usize) -> u64 {
+        if self.leading.is_empty() || at == 0 {
+            return u64::MAX;
+        }
+        let rest = hay.get(at..).unwrap_or_default();
+        let mut bits = (u64::MAX >> (64 - self.patterns.len())) & !(1 << pid.as_usize());
+        for (table, &b) in self.leading.iter().zip(rest) {
+            bits &= table[usize::from(b)];
+        }
+        bits
+    }
 }
 
 /// How the reported span is found in a match of a pattern.
@@ -239,14 +258,17 @@ fn compile_group(
     } else {
         None
     };
-    let mut starters = Vec::new();
+    let mut leading = Vec::new();
     if all.is_some() && patterns.len() <= 64 {
-        starters = vec![0u64; 256];
+        leading = vec![[0u64; 256]; analyze::LEADING];
         for (pid, hir) in hirs.iter().enumerate() {
-            let set = analyze::first_bytes(hir);
-            for (b, bits) in (0..=u8::MAX).zip(starters.iter_mut()) {
-                if in_set(&set, b) {
-                    *bits |= 1 << pid;
+            let sets = analyze::leading_bytes(hir);
+            for (i, table) in leading.iter_mut().enumerate() {
+                for (b, bits) in (0..=u8::MAX).zip(table.iter_mut()) {
+                    // Past the positions every match reaches, any byte may follow.
+                    if sets.get(i).is_none_or(|set| in_set(set, b)) {
+                        *bits |= 1 << pid;
+                    }
                 }
             }
         }
@@ -316,7 +338,7 @@ fn compile_group(
         trigger,
         regex,
         all,
-        starters,
+        leading,
         patterns,
         value_group,
         pad,
@@ -1043,13 +1065,24 @@ impl Engine {
             let mut best_end =
                 self.try_pattern(gi, m.pattern(), m.start(), m.end(), hay, report, scratch);
             // Other patterns of the group that match at the same start get their chance too,
-            // if some other pattern can start with the byte there.
-            let others = match hay.get(m.start()) {
-                Some(&b) if !group.starters.is_empty() => {
-                    group.starters[usize::from(b)] & !(1 << m.pattern().as_usize())
-                }
-                _ => u64::MAX,
-            };
+            // if the bytes there fit the start of some other pattern.
+            let others = group.others_at(m.pattern(), hay, m.start());
+            #[cfg(debug_assertions)]
+            if let (Some(all), Some(cache), 0) =
+                (&group.all, scratch.all_caches[gi].as_mut(), others)
+            {
+                let set = &mut scratch.patset[gi];
+                set.clear();
+                let anchored = Input::new(hay)
+                    .range(m.start()..window.end)
+                    .anchored(Anchored::Yes);
+                all.which_overlapping_matches_with(cache, &anchored, set);
+                debug_assert!(
+                    set.iter().all(|pid| pid == m.pattern()),
+                    "leading bytes ruled out a pattern that matches at {:?}",
+                    String::from_utf8_lossy(&hay[m.start()..window.end])
+                );
+            }
             if let (Some(all), Some(cache), true) =
                 (&group.all, scratch.all_caches[gi].as_mut(), others != 0)
             {
@@ -2196,6 +2229,58 @@ mod tests {
     }
 
     /// The `ipv6` pattern prefilter must find what searching around every colon finds.
+    /// The leading-byte table never rules out a pattern that matches: for every pattern of
+    /// every group with a twin, at every position but the first of the examples and of
+    /// random lines, an anchored match of the pattern alone implies its bit in the table.
+    #[test]
+    fn leading_bytes_rule_out_no_match() {
+        let catalog = Catalog::builtin().expect("catalog");
+        let engine = Engine::new(&catalog, EngineOptions::default()).expect("engine");
+        // The examples as they are, and further into a line (matches at their start use `^`).
+        let mut texts = example_texts(&catalog);
+        for text in example_texts(&catalog) {
+            texts.extend([[b"id: ", &text[..]].concat(), [b"x\t", &text[..]].concat()]);
+        }
+        let mut next = crate::testing::numbers(23);
+        let alphabet = b"0123456789 .-/:+()AbCdExyZ,;\t@\xc3\xa9";
+        for _ in 0..3_000 {
+            let len = 2 + next(30) as usize;
+            texts.push(
+                (0..len)
+                    .map(|_| alphabet[next(alphabet.len() as u64) as usize])
+                    .collect(),
+            );
+        }
+        let mut checked = 0;
+        for group in engine.groups.iter().filter(|g| !g.leading.is_empty()) {
+            for (q, &(d, p)) in group.patterns.iter().enumerate() {
+                let hir = &engine.detectors[usize::from(d)].patterns[usize::from(p)].hir;
+                let alone = Regex::builder()
+                    .configure(meta::Config::new().utf8_empty(false))
+                    .build_from_hir(hir)
+                    .expect("compiles");
+                // Any other pattern of the group serves as the one that matched.
+                let other = PatternID::new_unchecked(usize::from(q == 0));
+                for text in &texts {
+                    for at in 1..text.len() {
+                        let input = Input::new(text).range(at..).anchored(Anchored::Yes);
+                        if alone.is_match(input) {
+                            checked += 1;
+                            assert_ne!(
+                                group.others_at(other, text, at) & (1 << q),
+                                0,
+                                "{} ruled out at {at} of {:?}",
+                                engine.detectors[usize::from(d)].patterns[usize::from(p)].name,
+                                String::from_utf8_lossy(text)
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked > 1_000, "{checked} matches checked");
+    }
+
     #[test]
     fn ipv6_prefilter_loses_nothing() {
         let toml = include_str!("../../detectors/ip_address.toml");
