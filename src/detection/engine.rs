@@ -644,20 +644,35 @@ impl Engine {
                     .into()
                 })
         };
-        let (groups, keywords) = std::thread::scope(|scope| {
-            let keywords = scope.spawn(build_keywords);
+        // The second thread, which finishes first, also compiles each detector's keyword
+        // check and loads the name lists the `person_name` validator would otherwise load
+        // on the first capitalised word, while the scan's threads wait.
+        let names = detectors.iter().any(|d| {
+            d.validator
+                .as_ref()
+                .is_some_and(|(v, _)| v == "person_name")
+        });
+        let side = || {
+            let keywords = build_keywords();
+            let words: Vec<_> = detectors.iter().map(|d| Words::new(&d.keywords)).collect();
+            if names {
+                validate::warm_up_names();
+            }
+            (keywords, words)
+        };
+        let (groups, (keywords, keyword_words)) = std::thread::scope(|scope| {
+            let side = scope.spawn(side);
             let groups = compile_groups();
-            let keywords = keywords
+            let side = side
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (groups, keywords)
+            (groups, side)
         });
         let (mut groups, keywords) = (groups?, keywords?);
         let contexts = detectors
             .iter()
             .map(|d| ContextMatcher::new(&d.context))
             .collect();
-        let keyword_words = detectors.iter().map(|d| Words::new(&d.keywords)).collect();
         let validate_first = detectors
             .iter()
             .map(|d| {
