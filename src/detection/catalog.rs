@@ -75,8 +75,9 @@ pub struct Pattern {
     pub name: Arc<str>,
     /// Source text of the regex, as written (before word lists are expanded).
     pub regex: String,
-    /// Parsed form.
-    pub hir: Hir,
+    /// Parsed form (shared: list-expanded patterns are large, and the engine keeps a copy of
+    /// every detector).
+    pub hir: Arc<Hir>,
     /// Base confidence of its matches.
     pub confidence: f32,
     /// Longest possible match in bytes.
@@ -384,7 +385,7 @@ fn check(origin: &str, spec: DetectorSpec) -> Result<Detector, DetectorError> {
         patterns.push(Pattern {
             name: p.name.into(),
             regex: p.regex,
-            hir,
+            hir: Arc::new(hir),
             confidence,
             max_len,
             digit_run,

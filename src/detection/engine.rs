@@ -219,13 +219,9 @@ fn compile_group(
     trigger: Trigger,
     patterns: Vec<(u16, u16)>,
 ) -> Result<Group> {
-    let hirs: Vec<_> = patterns
+    let hirs: Vec<&Hir> = patterns
         .iter()
-        .map(|&(d, p)| {
-            detectors[usize::from(d)].patterns[usize::from(p)]
-                .hir
-                .clone()
-        })
+        .map(|&(d, p)| &*detectors[usize::from(d)].patterns[usize::from(p)].hir)
         .collect();
     let first = &detectors[usize::from(patterns[0].0)];
     // Digit-run windows already are the prefilter; the regex's own literal prefilter
