@@ -2239,7 +2239,6 @@ mod tests {
         assert_eq!(runs(""), vec![]);
     }
 
-    /// The `ipv6` pattern prefilter must find what searching around every colon finds.
     /// The leading-byte table never rules out a pattern that matches: for every pattern of
     /// every group with a twin, at every position but the first of the examples and of
     /// random lines, an anchored match of the pattern alone implies its bit in the table.
@@ -2292,6 +2291,7 @@ mod tests {
         assert!(checked > 1_000, "{checked} matches checked");
     }
 
+    /// The `ipv6` pattern prefilter must find what searching around every colon finds.
     #[test]
     fn ipv6_prefilter_loses_nothing() {
         let toml = include_str!("../../detectors/ip_address.toml");
