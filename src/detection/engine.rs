@@ -1078,10 +1078,12 @@ impl Engine {
             // Other patterns of the group that match at the same start get their chance too,
             // if the bytes there fit the start of some other pattern.
             let others = group.others_at(m.pattern(), hay, m.start());
-            #[cfg(debug_assertions)]
-            if let (Some(all), Some(cache), 0) =
-                (&group.all, scratch.all_caches[gi].as_mut(), others)
-            {
+            // Debug builds run the twin anyway, to check that the table ruled out no match.
+            if let (Some(all), Some(cache), true) = (
+                &group.all,
+                scratch.all_caches[gi].as_mut(),
+                others != 0 || cfg!(debug_assertions),
+            ) {
                 let set = &mut scratch.patset[gi];
                 set.clear();
                 let anchored = Input::new(hay)
@@ -1089,20 +1091,10 @@ impl Engine {
                     .anchored(Anchored::Yes);
                 all.which_overlapping_matches_with(cache, &anchored, set);
                 debug_assert!(
-                    set.iter().all(|pid| pid == m.pattern()),
+                    others != 0 || set.iter().all(|pid| pid == m.pattern()),
                     "leading bytes ruled out a pattern that matches at {:?}",
                     String::from_utf8_lossy(&hay[m.start()..window.end])
                 );
-            }
-            if let (Some(all), Some(cache), true) =
-                (&group.all, scratch.all_caches[gi].as_mut(), others != 0)
-            {
-                let set = &mut scratch.patset[gi];
-                set.clear();
-                let anchored = Input::new(hay)
-                    .range(m.start()..window.end)
-                    .anchored(Anchored::Yes);
-                all.which_overlapping_matches_with(cache, &anchored, set);
                 for pid in 0..group.patterns.len() {
                     let pid = PatternID::new_unchecked(pid);
                     if pid == m.pattern() || !scratch.patset[gi].contains(pid) {
@@ -2030,6 +2022,20 @@ mod tests {
     }
 
     /// The example and negative-example texts of every detector of `catalog`.
+    /// `count` lines of `shortest` to `shortest + 29` bytes drawn from `alphabet`, the same
+    /// for the same `seed`.
+    fn random_lines(seed: u64, alphabet: &[u8], count: usize, shortest: usize) -> Vec<Vec<u8>> {
+        let mut next = crate::testing::numbers(seed);
+        (0..count)
+            .map(|_| {
+                let len = shortest + next(30) as usize;
+                (0..len)
+                    .map(|_| alphabet[next(alphabet.len() as u64) as usize])
+                    .collect()
+            })
+            .collect()
+    }
+
     fn example_texts(catalog: &Catalog) -> Vec<Vec<u8>> {
         let mut texts = Vec::new();
         for d in catalog.detectors() {
@@ -2102,16 +2108,7 @@ mod tests {
     fn solved_values_equal_captured_ones() {
         let catalog = Catalog::builtin().expect("catalog");
         let mut texts = example_texts(&catalog);
-        let mut next = crate::testing::numbers(17);
-        let alphabet = b"+0012345679 -.()/aZ_:\n";
-        for _ in 0..20_000 {
-            let len = 4 + next(30) as usize;
-            texts.push(
-                (0..len)
-                    .map(|_| alphabet[next(alphabet.len() as u64) as usize])
-                    .collect(),
-            );
-        }
+        texts.extend(random_lines(17, b"+0012345679 -.()/aZ_:\n", 20_000, 4));
         let (mut solved, mut compared) = (0, 0);
         for d in catalog.detectors() {
             for p in &d.patterns {
@@ -2251,16 +2248,12 @@ mod tests {
         for text in example_texts(&catalog) {
             texts.extend([[b"id: ", &text[..]].concat(), [b"x\t", &text[..]].concat()]);
         }
-        let mut next = crate::testing::numbers(23);
-        let alphabet = b"0123456789 .-/:+()AbCdExyZ,;\t@\xc3\xa9";
-        for _ in 0..3_000 {
-            let len = 2 + next(30) as usize;
-            texts.push(
-                (0..len)
-                    .map(|_| alphabet[next(alphabet.len() as u64) as usize])
-                    .collect(),
-            );
-        }
+        texts.extend(random_lines(
+            23,
+            b"0123456789 .-/:+()AbCdExyZ,;\t@\xc3\xa9",
+            3_000,
+            2,
+        ));
         let mut checked = 0;
         for group in engine.groups.iter().filter(|g| !g.leading.is_empty()) {
             for (q, &(d, p)) in group.patterns.iter().enumerate() {
