@@ -224,11 +224,18 @@ fn compile_group(
         .map(|&(d, p)| &*detectors[usize::from(d)].patterns[usize::from(p)].hir)
         .collect();
     let first = &detectors[usize::from(patterns[0].0)];
-    // Digit-run windows already are the prefilter; the regex's own literal prefilter
-    // (digits) would fire on every number and only add overhead there.
+    // The windows already are the prefilter. The regex's own literal prefilter would fire on
+    // every number in digit-run windows, and for keyword groups (the special-category term
+    // lists) it is built from hundreds of literals for windows a few hundred bytes long:
+    // without it, a one-line scan takes 355 instead of 384 M instructions, and the samples
+    // less too.
     let prefilter = !matches!(
         trigger,
-        Trigger::DigitRun(_) | Trigger::Bytes(_) | Trigger::Capitalised(_) | Trigger::Context(_)
+        Trigger::DigitRun(_)
+            | Trigger::Bytes(_)
+            | Trigger::Capitalised(_)
+            | Trigger::Context(_)
+            | Trigger::Keywords(_)
     );
     let build = |kind: MatchKind| {
         let config = meta::Config::new()
