@@ -225,16 +225,6 @@ pub fn required_bytes(hir: &Hir) -> Option<Vec<u8>> {
     }
 }
 
-/// The bytes a non-empty match of `hir` can start with, as a 256-bit set, and whether `hir`
-/// can match the empty string (then a match may start anywhere, and every byte is in the set).
-/// A superset: non-ASCII classes add every byte from 0x80.
-pub fn first_bytes(hir: &Hir) -> [u64; 4] {
-    match edge(hir, Edge::First) {
-        (_, true) => [u64::MAX; 4],
-        (set, false) => set,
-    }
-}
-
 /// How many leading positions [`leading_bytes`] describes.
 pub const LEADING: usize = 8;
 
@@ -599,7 +589,7 @@ mod tests {
             })
             .collect();
         assert_eq!(lens, vec![None, Some(1), Some(2)]);
-        assert_eq!(last, first_bytes(&hir(r"\d")));
+        assert_eq!(last, leading_bytes(&hir(r"\d"))[0]);
         // A prefix of variable length, a suffix that may hold the value's last byte, or
         // look-around in the value: not solvable this way.
         assert!(value_start(&hir(r"[ :]{1,3}(?P<value>\+\d{2,12})(?:[^\w]|$)")).is_none());
@@ -638,6 +628,9 @@ mod tests {
             vec![set(b"a"), set(b"b"), set(b"a"), set(b"b")]
         );
         assert_eq!(lead(r"x(?:yy|z)w"), vec![set(b"x"), set(b"yz"), set(b"yw")]);
+        // Case-insensitive letters, look-around and a two-byte character.
+        assert_eq!(lead(r"(?i)\bab"), vec![set(b"Aa"), set(b"Bb")]);
+        assert_eq!(lead(r"\xc3\xa9"), vec![set(b"\xc3"), set(b"\xa9")]);
         // Past a non-ASCII class every byte may come.
         let wide = parse(r"(?u:\w)ab").expect("parses");
         assert_eq!(leading_bytes(&wide)[1], [u64::MAX; 4]);
@@ -674,35 +667,6 @@ mod tests {
         assert_eq!(req(r"[a-z]{1,9}@?x"), Some(vec![b'x']));
         assert_eq!(req(r"[a-z]{1,9}"), None);
         assert_eq!(req(r"\d{3}|[a-z]"), None);
-    }
-
-    #[test]
-    fn first_bytes_of_common_shapes() {
-        let bytes = |p: &str| {
-            let set = first_bytes(&parse(p).expect("parses"));
-            (0..=255u8)
-                .filter(|&b| set[usize::from(b >> 6)] >> (b & 63) & 1 == 1)
-                .collect::<Vec<u8>>()
-        };
-        assert_eq!(bytes(r"\d{3}-\d{2}"), (b'0'..=b'9').collect::<Vec<_>>());
-        assert_eq!(bytes(r"(?i)\bab"), vec![b'A', b'a']);
-        assert_eq!(bytes(r"(?:^|x)y"), vec![b'x', b'y']);
-        assert_eq!(bytes(r"a?b|c"), vec![b'a', b'b', b'c']);
-        assert_eq!(bytes(r"(?:ab)*").len(), 256);
-        assert_eq!(bytes(r"\xc3\xa9").len(), 1);
-        // Every match of a pattern starts with one of its first bytes.
-        for (p, text) in [
-            (
-                r"(?:^|[^.\w])(?P<value>\d{1,3}(?:\.\d{1,3}){3})",
-                "ip 10.0.0.1",
-            ),
-            (r"\b[A-Z]{2}\d{2}", "DE44"),
-            (r"(?:^|[,;])[A-Z][a-z]+", ",Jane"),
-        ] {
-            let re = regex_automata::meta::Regex::new(p).expect("regex");
-            let m = re.find(text).expect("match");
-            assert!(bytes(p).contains(&text.as_bytes()[m.start()]), "{p}");
-        }
     }
 
     #[test]

@@ -2028,14 +2028,18 @@ mod tests {
         assert!(same * 100 >= cases * 99, "{same} of {cases} equal");
     }
 
-    /// The example and negative-example texts of every detector of `catalog`.
-    /// `count` lines of `shortest` to `shortest + 29` bytes drawn from `alphabet`, the same
-    /// for the same `seed`.
-    fn random_lines(seed: u64, alphabet: &[u8], count: usize, shortest: usize) -> Vec<Vec<u8>> {
+    /// `count` lines with lengths in `lengths`, of bytes drawn from `alphabet`, the same for
+    /// the same `seed`.
+    fn random_lines(
+        seed: u64,
+        alphabet: &[u8],
+        count: usize,
+        lengths: Range<usize>,
+    ) -> Vec<Vec<u8>> {
         let mut next = crate::testing::numbers(seed);
         (0..count)
             .map(|_| {
-                let len = shortest + next(30) as usize;
+                let len = lengths.start + next(lengths.len() as u64) as usize;
                 (0..len)
                     .map(|_| alphabet[next(alphabet.len() as u64) as usize])
                     .collect()
@@ -2043,6 +2047,7 @@ mod tests {
             .collect()
     }
 
+    /// The example and negative-example texts of every detector of `catalog`.
     fn example_texts(catalog: &Catalog) -> Vec<Vec<u8>> {
         let mut texts = Vec::new();
         for d in catalog.detectors() {
@@ -2115,7 +2120,7 @@ mod tests {
     fn solved_values_equal_captured_ones() {
         let catalog = Catalog::builtin().expect("catalog");
         let mut texts = example_texts(&catalog);
-        texts.extend(random_lines(17, b"+0012345679 -.()/aZ_:\n", 20_000, 4));
+        texts.extend(random_lines(17, b"+0012345679 -.()/aZ_:\n", 20_000, 4..34));
         let (mut solved, mut compared) = (0, 0);
         for d in catalog.detectors() {
             for p in &d.patterns {
@@ -2224,8 +2229,6 @@ mod tests {
         }
     }
 
-    /// The linear sort of keyword hits orders them as a comparison sort would, for hits as the
-    /// overlapping pass reports them (by end, nested words included).
     #[test]
     fn colon_runs_an_ipv6_address_needs() {
         let runs = |hay: &str| {
@@ -2259,7 +2262,7 @@ mod tests {
             23,
             b"0123456789 .-/:+()AbCdExyZ,;\t@\xc3\xa9",
             3_000,
-            2,
+            2..32,
         ));
         let mut checked = 0;
         for group in engine.groups.iter().filter(|g| !g.leading.is_empty()) {
@@ -2298,14 +2301,8 @@ mod tests {
         assert!(toml.contains("prefilter = \"ipv6\""));
         let gated = engine_from("ip_address.toml", toml);
         let every = engine_from("ip_address.toml", &toml.replace("prefilter = \"ipv6\"", ""));
-        let mut next = crate::testing::numbers(11);
-        let alphabet = b"0123456789abcdefABCDEF:::::. x-/";
         let mut found = 0;
-        for _ in 0..20_000 {
-            let len = 2 + next(40) as usize;
-            let line: Vec<u8> = (0..len)
-                .map(|_| alphabet[next(alphabet.len() as u64) as usize])
-                .collect();
+        for line in random_lines(11, b"0123456789abcdefABCDEF:::::. x-/", 20_000, 2..42) {
             let expected = line_hits(&every, &line);
             found += expected.len();
             assert_eq!(
@@ -2358,6 +2355,8 @@ mod tests {
         }
     }
 
+    /// The linear sort of keyword hits orders them as a comparison sort would, for hits as the
+    /// overlapping pass reports them (by end, nested words included).
     #[test]
     fn keyword_hits_sort_like_a_comparison_sort() {
         let mut next = crate::testing::numbers(0x2545_F491_4F6C_DD1D);
