@@ -33,11 +33,11 @@ pub struct Finding {
     pub context: bool,
     /// How the confidence came about (with `--explain`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub explain: Option<Explanation>,
+    pub explain: Option<Box<Explanation>>,
     /// For a finding about a whole column: the column's evidence. `confidence` is then the
     /// column confidence and `masked` its first example.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub column: Option<ColumnEvidence>,
+    pub column: Option<Box<ColumnEvidence>>,
     /// Keyed hash of the normalised value, for counting distinct values without keeping
     /// them (0 unless the scan asks for fingerprints). Never serialised.
     #[serde(skip)]

@@ -32,7 +32,7 @@ pub fn finding(buf: &mut Vec<u8>, f: &Finding) {
     buf.extend_from_slice(b",\"category\":");
     string(buf, &f.category);
     buf.extend_from_slice(b",\"confidence\":");
-    serde(buf, &f.confidence);
+    confidence(buf, f.confidence);
     buf.extend_from_slice(b",\"location\":{\"source\":\"file\",\"path\":");
     string(buf, &l.path);
     buf.extend_from_slice(b",\"line\":");
@@ -79,21 +79,50 @@ fn needs_escape(s: &[u8]) -> bool {
     const ONES: u64 = u64::from_le_bytes([0x01; 8]);
     const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
     let below = |x: u64, n: u8| x.wrapping_sub(ONES * u64::from(n)) & !x & HIGH;
+    let check = |bytes: &[u8]| {
+        // Short strings are padded with a byte that needs no escaping.
+        let mut word = [b'a'; 8];
+        word[..bytes.len()].copy_from_slice(bytes);
+        let x = u64::from_le_bytes(word);
+        below(x, 0x20)
+            | below(x ^ (ONES * u64::from(b'"')), 1)
+            | below(x ^ (ONES * u64::from(b'\\')), 1)
+    };
+    if s.len() < 8 {
+        return check(s) != 0;
+    }
     let mut chunks = s.chunks_exact(8);
     let mut found = 0;
     for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word);
-        found |= below(x, 0x20)
-            | below(x ^ (ONES * u64::from(b'"')), 1)
-            | below(x ^ (ONES * u64::from(b'\\')), 1);
+        found |= check(chunk);
+    }
+    // The last eight bytes cover the rest (overlapping bytes are checked twice).
+    if !chunks.remainder().is_empty() {
+        found |= check(&s[s.len() - 8..]);
     }
     found != 0
-        || chunks
-            .remainder()
-            .iter()
-            .any(|&b| b < 0x20 || b == b'"' || b == b'\\')
+}
+
+/// A finding's confidence, which the scan rounds to hundredths: from a table of serde's
+/// output for each of them, built once. Any other value goes to serde, so the bytes are
+/// serde's either way.
+fn confidence(buf: &mut Vec<u8>, c: f32) {
+    static TABLE: std::sync::OnceLock<Vec<(u32, Vec<u8>)>> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        (0..=100u8)
+            .map(|k| {
+                let c = f32::from(k) / 100.0;
+                let mut out = Vec::new();
+                serde(&mut out, &c);
+                (c.to_bits(), out)
+            })
+            .collect()
+    });
+    let k = (c * 100.0).round();
+    match table.get(k as usize) {
+        Some((bits, text)) if k >= 0.0 && *bits == c.to_bits() => buf.extend_from_slice(text),
+        _ => serde(buf, &c),
+    }
 }
 
 fn integer(buf: &mut Vec<u8>, n: u64) {
@@ -208,16 +237,20 @@ mod tests {
             f.context = true;
             cases.push(f);
         }
-        for confidence in [
-            0.0,
-            0.4,
-            0.85,
-            0.9,
-            1.0,
+        // Every hundredth as the scan rounds it (the table), and values it does not hold.
+        let hundredths = (0..=100u8).map(|k| (f32::from(k) / 100.0 * 100.0).round() / 100.0);
+        let others = [
             0.33333334,
+            0.005,
+            0.999,
+            -0.0,
+            -0.5,
+            1.5,
             f32::NAN,
             f32::INFINITY,
-        ] {
+            f32::NEG_INFINITY,
+        ];
+        for confidence in hundredths.chain(others) {
             let mut f = base(Location::File(file("a.txt")));
             f.confidence = confidence;
             cases.push(f);
@@ -239,7 +272,7 @@ mod tests {
             column: "email".into(),
         };
         let mut db = base(Location::Postgres(column.clone()));
-        db.column = Some(ColumnEvidence {
+        db.column = Some(Box::new(ColumnEvidence {
             hits: 3,
             distinct_hits: 2,
             sampled: 10,
@@ -251,11 +284,11 @@ mod tests {
             rows_read: 10,
             rows_total: Some(100),
             sampled_rows: false,
-        });
+        }));
         cases.push(db);
         cases.push(base(Location::Mysql(column)));
         let mut explained = base(Location::File(file("a.txt")));
-        explained.explain = Some(Explanation {
+        explained.explain = Some(Box::new(Explanation {
             pattern: "address".into(),
             regex: r"\w+@\w+".into(),
             base_confidence: 0.9,
@@ -265,7 +298,7 @@ mod tests {
             context_boost: 0.05,
             confidence: 0.95,
             steps: vec!["matched".into()],
-        });
+        }));
         cases.push(explained);
         for f in &cases {
             let mut ours = Vec::new();

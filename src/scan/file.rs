@@ -151,7 +151,7 @@ pub fn finding(
         pattern: detector.patterns[usize::from(hit.pattern)].name.clone(),
         context: hit.context,
         column: None,
-        explain: flags.explain.then(|| explain(engine, hit)),
+        explain: flags.explain.then(|| Box::new(explain(engine, hit))),
         fingerprint: if flags.fingerprints {
             crate::finding::fingerprint(raw)
         } else {

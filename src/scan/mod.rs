@@ -328,7 +328,7 @@ fn column_finding(v: &ColumnVerdict, location: Location, rows: Rows) -> Finding 
         pattern: "column".into(),
         context: v.name_context,
         explain: None,
-        column: Some(ColumnEvidence {
+        column: Some(Box::new(ColumnEvidence {
             hits: v.hits,
             distinct_hits: v.distinct_hits,
             sampled: v.sampled,
@@ -340,7 +340,7 @@ fn column_finding(v: &ColumnVerdict, location: Location, rows: Rows) -> Finding 
             rows_read: rows.read,
             rows_total: rows.total,
             sampled_rows: rows.sampled,
-        }),
+        })),
         fingerprint: 0,
     }
 }
