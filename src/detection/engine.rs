@@ -389,6 +389,9 @@ pub struct Engine {
     keyword_pad: usize,
     /// Widest window pad of a capitalised-word group (0: there is none).
     capitalised_pad: Option<usize>,
+    /// For the digit-run groups: the shortest run any of them needs, and their widest window
+    /// pad (`None`: there is none). One pass finds the runs for all of them.
+    digit_runs: Option<(usize, usize)>,
     /// Per detector: its keywords with word rules, to confirm a keyword near a candidate.
     keyword_words: Vec<Option<Words>>,
     /// Per detector: its validator runs before the context look-up
@@ -489,6 +492,8 @@ pub struct Scratch {
     context_span: Option<Range<usize>>,
     /// Capitalised word starts of the current scan.
     capitals: Vec<usize>,
+    /// Digit runs of the current scan (found when the first digit-run group runs).
+    digit_runs: Vec<(usize, usize)>,
     hits: Vec<Hit>,
     field: FieldContext,
 }
@@ -700,6 +705,13 @@ impl Engine {
             .filter(|g| matches!(g.trigger, Trigger::Capitalised(_)))
             .map(|g| g.pad)
             .max();
+        let digit_runs = groups
+            .iter()
+            .filter_map(|g| match g.trigger {
+                Trigger::DigitRun(k) => Some((k, g.pad)),
+                _ => None,
+            })
+            .reduce(|(k, pad), (k2, pad2)| (k.min(k2), pad.max(pad2)));
         // Detectors that serve as others' context run first, so their hits are there in time.
         let serves: Vec<bool> = (0..detectors.len())
             .map(|i| context_detectors.iter().any(|c| c.contains(&(i as u16))))
@@ -726,6 +738,7 @@ impl Engine {
             context_roles,
             keyword_pad,
             capitalised_pad,
+            digit_runs,
             context_detectors,
             keyword_words,
             validate_first,
@@ -797,6 +810,7 @@ impl Engine {
             context_words: Vec::new(),
             context_span: None,
             capitals: Vec::new(),
+            digit_runs: Vec::new(),
             hits: Vec::new(),
             field: FieldContext::default(),
         }
@@ -968,17 +982,33 @@ impl Engine {
             let capitals = &mut scratch.capitals;
             for_each_capitalised(&hay[lo..hi], |i| capitals.push(lo + i));
         }
+        // One digit-run pass for all such groups, when the first of them runs.
+        scratch.digit_runs.clear();
+        let mut digits_found = false;
         for (gi, group) in self.groups.iter().enumerate() {
             if scratch.field.only_supported && scratch.field.supported_groups.get(gi) != Some(&true)
             {
                 continue;
+            }
+            if let (Trigger::DigitRun(_), Some((k, pad)), false) =
+                (&group.trigger, self.digit_runs, digits_found)
+            {
+                let lo = report.start.saturating_sub(pad);
+                let hi = report.end.saturating_add(pad).min(hay.len());
+                let runs = &mut scratch.digit_runs;
+                for_each_digit_run(&hay[lo..hi], k, |s, e| runs.push((lo + s, lo + e)));
+                digits_found = true;
             }
             self.windows(
                 group,
                 hay,
                 &report,
                 &scratch.field,
-                (&scratch.keyword_hits, &scratch.capitals),
+                Triggers {
+                    keyword_hits: &scratch.keyword_hits,
+                    capitals: &scratch.capitals,
+                    digit_runs: &scratch.digit_runs,
+                },
                 &mut scratch.windows,
             );
             for wi in 0..scratch.windows.len() {
@@ -998,7 +1028,7 @@ impl Engine {
         hay: &[u8],
         report: &Range<usize>,
         field: &FieldContext,
-        (keyword_hits, capitals): (&[(u16, usize, usize)], &[usize]),
+        found: Triggers<'_>,
         out: &mut Vec<Range<usize>>,
     ) {
         out.clear();
@@ -1025,12 +1055,19 @@ impl Engine {
                     _ => push(report.start, report.end),
                 }
             }
+            // The runs of the shared pass, which searched at least `lo..hi`, clipped to it:
+            // a maximal run clipped to a range is the maximal run inside the range.
             Trigger::DigitRun(k) => {
-                for_each_digit_run(&hay[lo..hi], *k, |s, e| push(lo + s, lo + e))
+                for &(s, e) in found.digit_runs {
+                    let (s, e) = (s.max(lo), e.min(hi));
+                    if e >= s + *k {
+                        push(s, e);
+                    }
+                }
             }
             Trigger::Colons => for_each_colon_run(&hay[lo..hi], |s, e| push(lo + s, lo + e)),
             Trigger::Capitalised(_) => {
-                for &i in capitals {
+                for &i in found.capitals {
                     if i >= lo && i < hi && group.gate.is_none_or(|open| open(hay, i)) {
                         push(i, i + 2);
                     }
@@ -1052,8 +1089,11 @@ impl Engine {
                     _ => *di,
                 };
                 // Hits are sorted by owner, then start: this owner's are one run, in order.
-                let first = keyword_hits.partition_point(|h| h.0 < want);
-                for &(_, s, e) in keyword_hits[first..].iter().take_while(|h| h.0 == want) {
+                let first = found.keyword_hits.partition_point(|h| h.0 < want);
+                for &(_, s, e) in found.keyword_hits[first..]
+                    .iter()
+                    .take_while(|h| h.0 == want)
+                {
                     if s >= lo && e <= hi {
                         push(s, e);
                     }
@@ -1371,6 +1411,17 @@ impl Engine {
             .as_ref()
             .is_some_and(|w| w.any_in(hay, lo, hi))
     }
+}
+
+/// What the shared passes of the current scan found, from which groups open their windows.
+#[derive(Clone, Copy)]
+struct Triggers<'a> {
+    /// Keyword and context-word hits: (owner, start, end), sorted by owner, then start.
+    keyword_hits: &'a [(u16, usize, usize)],
+    /// Capitalised word starts, in order.
+    capitals: &'a [usize],
+    /// Digit runs (start, end), in order.
+    digit_runs: &'a [(usize, usize)],
 }
 
 /// Context words found by the keyword pass of the current scan, and the bytes it searched.
