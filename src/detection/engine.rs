@@ -228,14 +228,13 @@ fn compile_group(
     // every number in digit-run windows, and for keyword groups (the special-category term
     // lists) it is built from hundreds of literals for windows a few hundred bytes long:
     // without it, a one-line scan takes 355 instead of 384 M instructions, and the samples
-    // less too.
+    // less too. Groups of a required byte keep it: for `@` the regex then searches outwards
+    // from each `@` (its reverse-inner strategy) instead of the whole window around it, which
+    // is as long as the longest e-mail address on each side (sample 4.56 -> 4.52 G, accuracy
+    // corpus 4.15 -> 4.05 G).
     let prefilter = !matches!(
         trigger,
-        Trigger::DigitRun(_)
-            | Trigger::Bytes(_)
-            | Trigger::Capitalised(_)
-            | Trigger::Context(_)
-            | Trigger::Keywords(_)
+        Trigger::DigitRun(_) | Trigger::Capitalised(_) | Trigger::Context(_) | Trigger::Keywords(_)
     );
     let build = |kind: MatchKind| {
         let config = meta::Config::new()
