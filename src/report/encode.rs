@@ -6,8 +6,9 @@
 //! byte and then through a `dyn Write` call per fragment. Here the keys are literals, a string
 //! is checked for bytes that need escaping eight bytes at a time (escaping itself, which file
 //! paths and values need rarely, stays serde's), numbers use the same formatters serde
-//! uses, and everything goes into one buffer. Findings this encoder does not know in full
-//! (from documents, databases and Parquet, or with `--explain`) go through serde unchanged.
+//! uses, and everything goes into one buffer. Findings of files, documents and archive members
+//! are written here; the others (databases and Parquet, or with `--explain`) go through serde
+//! unchanged.
 
 use crate::finding::{Finding, Location};
 
@@ -17,13 +18,7 @@ pub fn finding(buf: &mut Vec<u8>, f: &Finding) {
         serde(buf, f);
         return;
     };
-    let plain = l.inner.is_none()
-        && l.part.is_none()
-        && l.page.is_none()
-        && l.sheet.is_none()
-        && l.cell.is_none()
-        && l.column_header.is_none();
-    if !plain || f.explain.is_some() || f.column.is_some() {
+    if f.explain.is_some() || f.column.is_some() {
         serde(buf, f);
         return;
     }
@@ -35,6 +30,32 @@ pub fn finding(buf: &mut Vec<u8>, f: &Finding) {
     confidence(buf, f.confidence);
     buf.extend_from_slice(b",\"location\":{\"source\":\"file\",\"path\":");
     string(buf, &l.path);
+    // Where in a document or archive member, in the order of `FileLocation`'s fields.
+    let optional = [
+        (&b",\"inner\":"[..], &l.inner),
+        (b",\"part\":", &l.part),
+    ];
+    for (key, value) in optional {
+        if let Some(v) = value {
+            buf.extend_from_slice(key);
+            string(buf, v);
+        }
+    }
+    if let Some(page) = l.page {
+        buf.extend_from_slice(b",\"page\":");
+        integer(buf, u64::from(page));
+    }
+    let optional = [
+        (&b",\"sheet\":"[..], &l.sheet),
+        (b",\"cell\":", &l.cell),
+        (b",\"column_header\":", &l.column_header),
+    ];
+    for (key, value) in optional {
+        if let Some(v) = value {
+            buf.extend_from_slice(key);
+            string(buf, v);
+        }
+    }
     buf.extend_from_slice(b",\"line\":");
     integer(buf, l.line);
     buf.extend_from_slice(b",\"column\":");
@@ -226,6 +247,23 @@ mod tests {
         ];
         let mut cases = Vec::new();
         for s in awkward {
+            // Each optional part of a location alone, then all of them, with awkward text.
+            let setters: [fn(&mut FileLocation, &str); 6] = [
+                |l, s| l.inner = Some(s.into()),
+                |l, s| l.part = Some(s.into()),
+                |l, _| l.page = Some(u32::MAX),
+                |l, s| l.sheet = Some(s.into()),
+                |l, s| l.cell = Some(s.into()),
+                |l, s| l.column_header = Some(s.into()),
+            ];
+            let mut all = file("a.txt");
+            for set in setters {
+                let mut l = file("a.txt");
+                set(&mut l, s);
+                set(&mut all, s);
+                cases.push(base(Location::File(l)));
+            }
+            cases.push(base(Location::File(all)));
             let mut f = base(Location::File(file(s)));
             f.detector = s.into();
             f.category = s.into();
