@@ -464,6 +464,39 @@ pub fn value_trim(hir: &Hir) -> Option<([u64; 4], [u64; 4])> {
         .then_some((first_set, last_set))
 }
 
+/// Whether `hir` is `(?:^|L)(?P<value>core)(?:$|R)`, with `L` and `R` classes of one byte
+/// each, either of them alone, or either anchor left out (`(?:^|[^\w])(?P<value>...)(?:$|[^\w])`).
+/// In a match that neither starts at the haystack's start nor ends at its end, neither
+/// anchor can have matched, so `L` and `R` took one byte each and the value is the match
+/// without its first and last byte, whatever the core: no capture engine is needed there.
+pub fn value_between(hir: &Hir) -> bool {
+    let HirKind::Concat(subs) = hir.kind() else {
+        return false;
+    };
+    let [prefix, value, suffix] = subs.as_slice() else {
+        return false;
+    };
+    let is_value =
+        matches!(value.kind(), HirKind::Capture(c) if c.name.as_deref() == Some("value"));
+    let boundary = |hir: &Hir, anchor: regex_syntax::hir::Look| {
+        let one_byte = |h: &Hir| {
+            matches!(h.kind(), HirKind::Class(_))
+                && h.properties().minimum_len() == Some(1)
+                && h.properties().maximum_len() == Some(1)
+        };
+        let alternatives = match hir.kind() {
+            HirKind::Alternation(alts) => alts.as_slice(),
+            _ => std::slice::from_ref(hir),
+        };
+        alternatives
+            .iter()
+            .all(|h| one_byte(h) || matches!(h.kind(), HirKind::Look(l) if *l == anchor))
+    };
+    is_value
+        && boundary(prefix, regex_syntax::hir::Look::Start)
+        && boundary(suffix, regex_syntax::hir::Look::End)
+}
+
 /// One alternative of a value's prefix (see [`value_start`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Prefix {
@@ -570,6 +603,20 @@ mod tests {
 
     fn run(p: &str) -> usize {
         min_digit_run(&parse(p).expect("test pattern parses"))
+    }
+
+    #[test]
+    fn values_between_one_byte_boundaries() {
+        let between = |re: &str| value_between(&parse(re).expect("parses"));
+        assert!(between(r"(?:^|[^\w])(?P<value>\d{3}\.?)(?:$|[^\w])"));
+        assert!(between(r"[ ,](?P<value>a+)(?:[^\w]|$)"));
+        assert!(between(r"(?:^|[^\w])(?P<value>a+)[ .]"));
+        // A boundary of two bytes, an optional one, the wrong anchor, or more around the value.
+        assert!(!between(r"(?:^|ab)(?P<value>a+)(?:$|[^\w])"));
+        assert!(!between(r"[ ]?(?P<value>a+)(?:$|[^\w])"));
+        assert!(!between(r"(?:$|[^\w])(?P<value>a+)(?:$|[^\w])"));
+        assert!(!between(r"(?:^|[^\w])x(?P<value>a+)(?:$|[^\w])"));
+        assert!(!between(r"(?:^|[^\w])(?P<other>a+)(?:$|[^\w])"));
     }
 
     #[test]

@@ -170,6 +170,10 @@ enum ValueSpan {
     /// Found by [`Solver`]; the backtracker stays as a fallback (and, in debug builds, checks
     /// every span the solver finds).
     Solve(Solver, BoundedBacktracker, usize),
+    /// The match without its first and last byte, away from the haystack's ends
+    /// ([`analyze::value_between`]); the backtracker at the ends (and, in debug builds, as
+    /// a check everywhere).
+    Between(BoundedBacktracker, usize),
 }
 
 /// Finds the `value` group of a pattern whose prefix is a few fixed alternatives
@@ -299,7 +303,9 @@ fn compile_group(
             if let Some((first, last)) = analyze::value_trim(&pattern.hir) {
                 return Ok(ValueSpan::Trim(first, last));
             }
+            let between = analyze::value_between(&pattern.hir);
             let solver = analyze::value_start(&pattern.hir)
+                .filter(|_| !between)
                 .map(|(prefixes, core, last)| {
                     let anchored = Hir::concat(vec![core, Hir::look(hir::Look::End)]);
                     Regex::builder()
@@ -323,6 +329,7 @@ fn compile_group(
                 .ok_or_else(|| error("no value group".into()))?;
             BoundedBacktracker::new_from_nfa(nfa)
                 .map(|bt| match solver {
+                    _ if between => ValueSpan::Between(bt, index),
                     Some(solver) => ValueSpan::Solve(solver, bt, index),
                     None => ValueSpan::Capture(bt, index),
                 })
@@ -794,7 +801,9 @@ impl Engine {
                     g.value_group
                         .iter()
                         .map(|v| match v {
-                            ValueSpan::Capture(b, _) | ValueSpan::Solve(_, b, _) => {
+                            ValueSpan::Capture(b, _)
+                            | ValueSpan::Solve(_, b, _)
+                            | ValueSpan::Between(b, _) => {
                                 Some((b.create_cache(), b.create_captures()))
                             }
                             _ => None,
@@ -1186,6 +1195,18 @@ impl Engine {
                 end = trim_end(last, hay, start, end);
             }
             ValueSpan::Capture(bt, index) => {
+                (start, end) = self.captured(gi, pid, (bt, *index), hay, start..end, scratch)?;
+            }
+            ValueSpan::Between(bt, index) if start > 0 && end < hay.len() => {
+                debug_assert_eq!(
+                    Some((start + 1, end - 1)),
+                    self.captured(gi, pid, (bt, *index), hay, start..end, scratch),
+                    "value of {:?}",
+                    String::from_utf8_lossy(&hay[start..end])
+                );
+                (start, end) = (start + 1, end - 1);
+            }
+            ValueSpan::Between(bt, index) => {
                 (start, end) = self.captured(gi, pid, (bt, *index), hay, start..end, scratch)?;
             }
             ValueSpan::Solve(solver, bt, index) => {
@@ -2204,6 +2225,46 @@ mod tests {
         assert!(
             solved >= 2 && compared >= 500,
             "{solved} patterns, {compared} matches"
+        );
+    }
+
+    /// Values between one-byte boundaries ([`analyze::value_between`]) are the match without
+    /// its ends wherever the match does not touch the haystack's ends: checked against the
+    /// capture engine on the examples (also shifted into a line) and random lines.
+    #[test]
+    fn values_between_boundaries_equal_captured_ones() {
+        let catalog = Catalog::builtin().expect("catalog");
+        let mut texts = example_texts(&catalog);
+        let shifted: Vec<Vec<u8>> = texts
+            .iter()
+            .map(|t| [b"x: ", &t[..], b" ."].concat())
+            .collect();
+        texts.extend(shifted);
+        texts.extend(random_lines(23, b"+0012345679 -.()/aZ_:\n", 20_000, 4..34));
+        let (mut between, mut compared) = (0, 0);
+        for d in catalog.detectors() {
+            for p in &d.patterns {
+                if !analyze::value_between(&p.hir) || analyze::value_trim(&p.hir).is_some() {
+                    continue;
+                }
+                between += 1;
+                compared += each_captured_value(&p.hir, &texts, |hay, m, want| {
+                    if m.start > 0 && m.end < hay.len() {
+                        let text = String::from_utf8_lossy(hay);
+                        assert_eq!(
+                            m.start + 1..m.end - 1,
+                            want,
+                            "{}/{} in {text:?}",
+                            d.id,
+                            p.name
+                        );
+                    }
+                });
+            }
+        }
+        assert!(
+            between >= 2 && compared >= 200,
+            "{between} patterns, {compared} matches"
         );
     }
 

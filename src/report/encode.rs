@@ -31,10 +31,7 @@ pub fn finding(buf: &mut Vec<u8>, f: &Finding) {
     buf.extend_from_slice(b",\"location\":{\"source\":\"file\",\"path\":");
     string(buf, &l.path);
     // Where in a document or archive member, in the order of `FileLocation`'s fields.
-    let optional = [
-        (&b",\"inner\":"[..], &l.inner),
-        (b",\"part\":", &l.part),
-    ];
+    let optional = [(&b",\"inner\":"[..], &l.inner), (b",\"part\":", &l.part)];
     for (key, value) in optional {
         if let Some(v) = value {
             buf.extend_from_slice(key);
