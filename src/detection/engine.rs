@@ -2128,6 +2128,18 @@ mod tests {
         texts
     }
 
+    /// Asserts that a value span found without the capture engine, `got`, is the `value`
+    /// group's span `want` in a match of pattern `id/name` in `hay`.
+    fn assert_span(
+        (id, name): (&str, &str),
+        hay: &[u8],
+        got: Option<(usize, usize)>,
+        want: Range<usize>,
+    ) {
+        let text = String::from_utf8_lossy(hay);
+        assert_eq!(got, Some((want.start, want.end)), "{id}/{name} in {text:?}");
+    }
+
     /// Calls `check(text, match, value)` for every match of the pattern `hir` in `texts`, with
     /// its `value` group as the capture engine finds it; returns how many.
     fn each_captured_value(
@@ -2173,8 +2185,7 @@ mod tests {
                     while e > s && !in_set(&last, hay[e - 1]) {
                         e -= 1;
                     }
-                    let text = String::from_utf8_lossy(hay);
-                    assert_eq!(s..e, want, "{}/{} in {text:?}", d.id, p.name);
+                    assert_span((&d.id, &p.name), hay, Some((s, e)), want);
                 });
             }
         }
@@ -2210,15 +2221,8 @@ mod tests {
                     last,
                 };
                 compared += each_captured_value(&p.hir, &texts, |hay, m, want| {
-                    let text = String::from_utf8_lossy(hay);
                     let got = solver.span(hay, m.start, m.end);
-                    assert_eq!(
-                        got,
-                        Some((want.start, want.end)),
-                        "{}/{} in {text:?}",
-                        d.id,
-                        p.name
-                    );
+                    assert_span((&d.id, &p.name), hay, got, want);
                 });
             }
         }
@@ -2250,14 +2254,7 @@ mod tests {
                 between += 1;
                 compared += each_captured_value(&p.hir, &texts, |hay, m, want| {
                     if m.start > 0 && m.end < hay.len() {
-                        let text = String::from_utf8_lossy(hay);
-                        assert_eq!(
-                            m.start + 1..m.end - 1,
-                            want,
-                            "{}/{} in {text:?}",
-                            d.id,
-                            p.name
-                        );
+                        assert_span((&d.id, &p.name), hay, Some((m.start + 1, m.end - 1)), want);
                     }
                 });
             }
