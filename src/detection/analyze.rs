@@ -437,6 +437,32 @@ fn all_bytes(hir: &Hir) -> [u64; 4] {
     set
 }
 
+/// Whether no match of `hir` holds a line feed, except as its first or last byte
+/// (`(?:^|[^\w])(?P<value>[A-Z][a-z]+ [A-Z][a-z]+)(?:$|[^\w])`: the boundaries may be line
+/// feeds, the name between them may not). Every match is then inside one line and the line
+/// feeds around it. Patterns that are not a concatenation are judged whole.
+pub fn within_line(hir: &Hir) -> bool {
+    let mut inner = match hir.kind() {
+        HirKind::Concat(subs) => subs.as_slice(),
+        _ => std::slice::from_ref(hir),
+    };
+    let one_byte = |h: &Hir| h.properties().maximum_len().is_some_and(|n| n <= 1);
+    if let [first, rest @ ..] = inner
+        && one_byte(first)
+    {
+        inner = rest;
+    }
+    if let [rest @ .., last] = inner
+        && one_byte(last)
+    {
+        inner = rest;
+    }
+    let lf = b'\n';
+    inner
+        .iter()
+        .all(|h| all_bytes(h)[usize::from(lf >> 6)] & (1 << (lf & 63)) == 0)
+}
+
 /// For a pattern `prefix (?P<value>core) suffix` whose prefix and suffix can contain no byte
 /// that the core can start or end with (`(?:^|[^\w])(?P<value>\d{9})(?:[^\w]|$)`): the core's
 /// first and last bytes. The value is then found in a match by skipping, from each end, the
@@ -617,6 +643,28 @@ mod tests {
         assert!(!between(r"(?:$|[^\w])(?P<value>a+)(?:$|[^\w])"));
         assert!(!between(r"(?:^|[^\w])x(?P<value>a+)(?:$|[^\w])"));
         assert!(!between(r"(?:^|[^\w])(?P<other>a+)(?:$|[^\w])"));
+    }
+
+    #[test]
+    fn matches_within_a_line() {
+        let within = |re: &str| within_line(&parse(re).expect("parses"));
+        assert!(within(
+            r"(?:^|[^\w])(?P<value>[A-Z][a-z]+ [A-Z][a-z]+)(?:$|[^\w])"
+        ));
+        assert!(within(
+            r"(?:^|[,;\t])(?P<value>[A-Z][a-z]+)(?:$|[,;]|\r|\n)"
+        ));
+        assert!(within(r"[A-Z][a-z]+[ ]\d{1,4}\b"));
+        assert!(within(r"\n"));
+        // A line feed, or a class or repetition that holds one, inside the match.
+        assert!(!within(
+            r"(?:^|[^\w])(?P<value>[A-Z][a-z]+\s[A-Z][a-z]+)(?:$|[^\w])"
+        ));
+        assert!(!within(
+            r"[^\w](?P<value>[A-Z][a-z]+[^a-z]{1,2}[A-Z][a-z]+)"
+        ));
+        assert!(!within(r"(?:^|[^\w]{2})(?P<value>[A-Z][a-z]+)"));
+        assert!(!within(r"(?:^|[^\w])[A-Z](?s:.)[a-z]+|x"));
     }
 
     #[test]

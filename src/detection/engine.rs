@@ -136,6 +136,9 @@ struct Group {
     pad: usize,
     /// For capitalised-word groups: which capitalised words open a window (all when `None`).
     gate: Option<fn(&[u8], usize) -> bool>,
+    /// Whether every pattern's matches hold a line feed only as their first or last byte
+    /// ([`analyze::within_line`]).
+    within_line: bool,
 }
 
 impl Group {
@@ -344,6 +347,7 @@ fn compile_group(
     };
     Ok(Group {
         gate,
+        within_line: hirs.iter().all(|h| analyze::within_line(h)),
         trigger,
         regex,
         all,
@@ -1074,6 +1078,32 @@ impl Engine {
                 }
             }
             Trigger::Colons => for_each_colon_run(&hay[lo..hi], |s, e| push(lo + s, lo + e)),
+            // Matches of line-bounded patterns lie inside the line feeds around them
+            // (`analyze::within_line`): a window ends at those, and a word on a line that a
+            // window already covers needs neither the gate nor a window of its own.
+            Trigger::Capitalised(_) if group.within_line => {
+                // The line feed that ends the last window, if one did.
+                let mut covered = 0;
+                for &i in found.capitals {
+                    if i < lo || i >= hi || i < covered || !group.gate.is_none_or(|g| g(hay, i)) {
+                        continue;
+                    }
+                    let (s, e) = (i.saturating_sub(pad), (i + 2 + pad).min(hay.len()));
+                    let s = memchr::memrchr(b'\n', &hay[s..i]).map_or(s, |p| s + p);
+                    let e = match memchr::memchr(b'\n', &hay[i..e]) {
+                        Some(p) => {
+                            covered = i + p;
+                            covered + 1
+                        }
+                        None => e,
+                    };
+                    // Only overlapping windows are merged: the lines between hold no match.
+                    match out.last_mut() {
+                        Some(last) if s <= last.end => last.end = last.end.max(e),
+                        _ => out.push(s..e),
+                    }
+                }
+            }
             Trigger::Capitalised(_) => {
                 for &i in found.capitals {
                     if i >= lo && i < hi && group.gate.is_none_or(|open| open(hay, i)) {
@@ -2000,6 +2030,45 @@ mod tests {
             assert_eq!(line_hits(&gated, line.as_bytes()), expected, "{line}");
         }
         assert!(names > 100, "{names} names");
+    }
+
+    /// Windows of line-bounded capitalised-word groups end at line feeds: on texts of many
+    /// lines, they must find exactly what the windows of the whole pattern length find.
+    #[test]
+    fn line_windows_lose_nothing() {
+        let catalog = Catalog::builtin().expect("catalog");
+        let lines = Engine::new(&catalog, EngineOptions::default()).expect("engine");
+        let mut whole = Engine::new(&catalog, EngineOptions::default()).expect("engine");
+        let mut bounded = 0;
+        for g in &mut whole.groups {
+            if matches!(g.trigger, Trigger::Capitalised(_)) {
+                bounded += usize::from(g.within_line);
+                g.within_line = false;
+            }
+        }
+        // Names and street addresses.
+        assert_eq!(bounded, 2);
+        let examples = example_texts(&catalog);
+        let mut next = crate::testing::numbers(23);
+        let mut found = 0;
+        for n in 0..400 {
+            // Examples on lines of their own, run together, and between random words.
+            let mut text = Vec::new();
+            for _ in 0..1 + next(12) {
+                let example = &examples[next(examples.len() as u64) as usize];
+                text.extend_from_slice(example);
+                let joints: [&[u8]; 6] = [b"\n", b"\r\n", b" ", b"\n\n", b", ", b"\nfrom "];
+                text.extend_from_slice(joints[next(joints.len() as u64) as usize]);
+            }
+            if n % 2 == 1 {
+                text.truncate(text.len().saturating_sub(1));
+            }
+            let expected = line_hits(&whole, &text);
+            found += expected.len();
+            let got = line_hits(&lines, &text);
+            assert_eq!(got, expected, "{:?}", String::from_utf8_lossy(&text));
+        }
+        assert!(found > 1000, "{found} hits");
     }
 
     /// Patterns that require context are searched only around their detector's context words:
