@@ -884,3 +884,29 @@ fn detectors_regex_prints_the_candidate_patterns() {
         );
     }
 }
+
+/// A reader that stops early (`piimap detectors list | head -1`) ends the listing commands
+/// quietly and successfully, as it ends a scan: no panic, no error message.
+#[test]
+fn closed_output_pipe_is_a_normal_end() {
+    let commands: [&[&str]; 5] = [
+        &["detectors", "list"],
+        &["detectors", "list", "--json"],
+        &["detectors", "regex"],
+        &["detectors", "check"],
+        &["schema"],
+    ];
+    for args in commands {
+        let (reader, writer) = std::io::pipe().expect("pipe");
+        // Closed before the program starts: its first write meets a closed pipe.
+        drop(reader);
+        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("piimap"))
+            .args(args)
+            .stdout(writer)
+            .output()
+            .expect("runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(stderr.is_empty(), "{args:?}: {stderr}");
+    }
+}

@@ -146,7 +146,9 @@ pub fn ropa(command: RopaCommand) -> Result<u8> {
     match command {
         RopaCommand::Check { ropa } => {
             let r = Ropa::load(&ropa, &taxonomy)?;
-            println!(
+            let mut out = io::stdout().lock();
+            writeln!(
+                out,
                 "{}: {} activities{}",
                 r.origin,
                 r.activities.len(),
@@ -154,15 +156,16 @@ pub fn ropa(command: RopaCommand) -> Result<u8> {
                     .as_deref()
                     .map(|o| format!(" ({o})"))
                     .unwrap_or_default()
-            );
+            )?;
             for a in &r.activities {
-                println!(
+                writeln!(
+                    out,
                     "  {:<20} {:<40} systems: {}; categories: {}",
                     a.id,
                     a.name,
                     a.systems.len(),
                     a.data_categories.join(", ")
-                );
+                )?;
             }
             Ok(EXIT_CLEAN)
         }

@@ -40,11 +40,21 @@ pub fn main() -> ExitCode {
     };
     match run(cli) {
         Ok(code) => ExitCode::from(code),
+        // The reader went away (`piimap detectors list | head`): nothing more to say.
+        Err(e) if closed_pipe(&e) => ExitCode::from(EXIT_CLEAN),
         Err(e) => {
             eprintln!("piimap: error: {e:#}");
             ExitCode::from(EXIT_ERROR)
         }
     }
+}
+
+/// Whether `e` comes from writing to a pipe whose reader has closed it.
+fn closed_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn run(cli: Cli) -> Result<u8> {
@@ -83,24 +93,27 @@ fn run(cli: Cli) -> Result<u8> {
                 .iter()
                 .map(|d| d.examples.len() + d.negative_examples.len())
                 .sum();
+            let mut out = std::io::stdout().lock();
             for f in &failures {
                 let what = if f.missed {
                     "example not found"
                 } else {
                     "negative example found"
                 };
-                println!(
+                writeln!(
+                    out,
                     "FAIL {} ({}): {what}: {:?}",
                     f.detector, f.origin, f.example
-                );
+                )?;
             }
-            println!(
+            writeln!(
+                out,
                 "{} detectors, {} examples: {} passed, {} failed",
                 catalog.detectors().len(),
                 total,
                 total - failures.len(),
                 failures.len()
-            );
+            )?;
             Ok(if failures.is_empty() {
                 EXIT_CLEAN
             } else {
@@ -114,7 +127,11 @@ fn run(cli: Cli) -> Result<u8> {
                     schemars::schema_for!(piimap::reconcile::Reconciliation)
                 }
             };
-            println!("{}", serde_json::to_string_pretty(&schema)?);
+            writeln!(
+                std::io::stdout().lock(),
+                "{}",
+                serde_json::to_string_pretty(&schema)?
+            )?;
             Ok(EXIT_CLEAN)
         }
     }
@@ -152,6 +169,7 @@ pub fn load_catalog(dir: Option<&std::path::Path>) -> Result<Catalog> {
 }
 
 fn list(catalog: &Catalog, json: bool) -> Result<()> {
+    let mut out = std::io::stdout().lock();
     if json {
         let list: Vec<_> = catalog
             .detectors()
@@ -164,7 +182,7 @@ fn list(catalog: &Catalog, json: bool) -> Result<()> {
                 })
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&list)?);
+        writeln!(out, "{}", serde_json::to_string_pretty(&list)?)?;
     } else {
         fn validator(d: &Detector) -> &str {
             d.validator.as_ref().map_or("-", |v| v.0.as_str())
@@ -180,18 +198,20 @@ fn list(catalog: &Catalog, json: bool) -> Result<()> {
         let wid = width(&|d| d.id.len(), "ID");
         let wcat = width(&|d| d.category.len(), "CATEGORY");
         let wval = width(&|d| validator(d).len(), "VALIDATOR");
-        println!(
+        writeln!(
+            out,
             "{:<wid$} {:<wcat$} {:<wval$} NAME",
             "ID", "CATEGORY", "VALIDATOR"
-        );
+        )?;
         for d in catalog.detectors() {
-            println!(
+            writeln!(
+                out,
                 "{:<wid$} {:<wcat$} {:<wval$} {}",
                 d.id,
                 d.category,
                 validator(d),
                 d.name
-            );
+            )?;
         }
     }
     Ok(())
