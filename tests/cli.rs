@@ -910,3 +910,35 @@ fn closed_output_pipe_is_a_normal_end() {
         assert!(stderr.is_empty(), "{args:?}: {stderr}");
     }
 }
+
+/// A closed standard error (`piimap scan 2>&1 | head`) loses the error messages, not the
+/// scan: the findings are still written and the exit code still says they were found.
+#[test]
+fn closed_error_pipe_loses_messages_not_findings() {
+    let dir = TempDir::new().expect("temp dir");
+    // Corrupt gzip streams: each one is an error message.
+    for i in 0..20 {
+        fs::write(
+            dir.path().join(format!("broken{i}.gz")),
+            b"\x1f\x8b\x08\x00not deflate at all",
+        )
+        .expect("write");
+    }
+    write(
+        dir.path(),
+        "contacts.txt",
+        "mail jane.doe@gmail.com today\n",
+    );
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("piimap"))
+        .current_dir(dir.path())
+        .args(["scan", "--no-store", "--format", "jsonl", "."])
+        .stderr(writer)
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(stdout.contains("\"detector\":\"email\""), "{stdout}");
+}

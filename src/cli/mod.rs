@@ -43,10 +43,16 @@ pub fn main() -> ExitCode {
         // The reader went away (`piimap detectors list | head`): nothing more to say.
         Err(e) if closed_pipe(&e) => ExitCode::from(EXIT_CLEAN),
         Err(e) => {
-            eprintln!("piimap: error: {e:#}");
+            warn(&format!("error: {e:#}"));
             ExitCode::from(EXIT_ERROR)
         }
     }
+}
+
+/// Writes `piimap: {message}` to standard error. A closed standard error (`piimap scan 2>&1 |
+/// head`) loses the message, not the scan: `eprintln!` would panic there.
+fn warn(message: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "piimap: {message}");
 }
 
 /// Whether `e` comes from writing to a pipe whose reader has closed it.

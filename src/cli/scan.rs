@@ -395,8 +395,8 @@ pub fn execute(args: ScanArgs, config: ScanConfig, write_report: bool) -> Result
     let note = |message: String| {
         if log_errors {
             match &progress {
-                Some(pb) => pb.suspend(|| eprintln!("piimap: {message}")),
-                None => eprintln!("piimap: {message}"),
+                Some(pb) => pb.suspend(|| super::warn(&message)),
+                None => super::warn(&message),
             }
         }
     };
