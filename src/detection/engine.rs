@@ -2052,7 +2052,8 @@ mod tests {
         let mut next = crate::testing::numbers(23);
         let mut found = 0;
         for n in 0..400 {
-            // Examples on lines of their own, run together, and between random words.
+            // Examples on lines of their own (LF, CRLF, blank lines between), run together on
+            // one line, or after a word on the next line.
             let mut text = Vec::new();
             for _ in 0..1 + next(12) {
                 let example = &examples[next(examples.len() as u64) as usize];
