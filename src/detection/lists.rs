@@ -110,7 +110,37 @@ pub fn expand_regex(regex: &str) -> Result<String, String> {
 /// insertions.
 #[derive(Debug, Default)]
 pub struct WordTags {
+    /// Words of up to eight ASCII bytes (most names), packed by [`pack`].
+    short: HashMap<u64, u16, foldhash::fast::RandomState>,
+    /// The other words.
     words: HashMap<Box<[u8]>, u16, foldhash::fast::RandomState>,
+}
+
+/// `word` case-folded like [`fold`] and packed into an integer (first byte lowest, zeros
+/// after the last), when it has at most eight bytes, all ASCII and none of them NUL: such
+/// words fold to words of the same kind, and their packed forms differ when they do.
+fn pack(word: &[u8]) -> Option<u64> {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    if word.len() > 8 {
+        return None;
+    }
+    let mut bytes = [0u8; 8];
+    bytes[..word.len()].copy_from_slice(word);
+    let x = u64::from_le_bytes(bytes);
+    let len = u64::MAX
+        .checked_shr(64 - 8 * word.len() as u32)
+        .unwrap_or(0);
+    // A zero byte in the word: the lowest one is flagged exactly (a borrow only flags bytes
+    // above it), and the padding is masked off.
+    let zero = x.wrapping_sub(0x0101_0101_0101_0101) & !x & HIGH & len;
+    if x & HIGH != 0 || zero != 0 {
+        return None;
+    }
+    // Bytes >= `A` and > `Z` (no carry leaves a byte: every byte is below 0x80).
+    let at_least_a = x + 0x3F3F_3F3F_3F3F_3F3F;
+    let above_z = x + 0x2525_2525_2525_2525;
+    let upper = at_least_a & !above_z & HIGH;
+    Some(x | (upper >> 2))
 }
 
 /// Longest word a [`WordTags`] looks up; longer tokens are in no list.
@@ -119,21 +149,27 @@ pub const MAX_WORD: usize = 48;
 impl WordTags {
     /// The entries of the built-in lists, each list with its tag (missing lists add nothing).
     pub fn from_lists(lists: &[(&str, u16)]) -> WordTags {
-        let mut words: HashMap<Box<[u8]>, u16, _> = HashMap::default();
+        let mut table = WordTags::default();
         let mut buf = [0u8; MAX_WORD];
         for &(name, tag) in lists {
             for e in entries(name).unwrap_or_default() {
                 if let Some(w) = fold(e.as_bytes(), &mut buf) {
-                    *words.entry(w.into()).or_default() |= tag;
+                    match pack(w) {
+                        Some(key) => *table.short.entry(key).or_default() |= tag,
+                        None => *table.words.entry(w.into()).or_default() |= tag,
+                    }
                 }
             }
         }
-        WordTags { words }
+        table
     }
 
     /// The tags of `word` (any case): the union of the tags of the lists that hold it, 0 when
     /// none does. Allocates nothing.
     pub fn get(&self, word: &[u8]) -> u16 {
+        if let Some(key) = pack(word) {
+            return self.short.get(&key).copied().unwrap_or(0);
+        }
         let mut buf = [0u8; MAX_WORD];
         fold(word, &mut buf)
             .and_then(|w| self.words.get(w).copied())
@@ -142,12 +178,12 @@ impl WordTags {
 
     /// Number of distinct words.
     pub fn len(&self) -> usize {
-        self.words.len()
+        self.short.len() + self.words.len()
     }
 
     /// Whether the table is empty.
     pub fn is_empty(&self) -> bool {
-        self.words.is_empty()
+        self.short.is_empty() && self.words.is_empty()
     }
 }
 
@@ -229,5 +265,62 @@ mod tests {
         assert_eq!(set.get(b"Anna") & 2, 2);
         assert_eq!(set.get(b"xq"), 0);
         assert_eq!(set.get(&[b'a'; 100]), 0);
+    }
+
+    /// Short ASCII words are looked up packed: the packed form is the folded word's bytes,
+    /// given exactly to words of up to eight ASCII bytes without NUL, and the table answers as
+    /// a table of folded words does.
+    #[test]
+    fn packed_words_are_folded_words() {
+        let mut next = crate::testing::numbers(11);
+        let alphabet: Vec<u8> = [
+            b'\0', b'@', b'A', b'M', b'Z', b'[', b'`', b'a', b'z', b'{', 0x7f,
+        ]
+        .into_iter()
+        .chain([b'\'', b'-', b'.', 0x80, 0xC3, 0x9C])
+        .collect();
+        let set =
+            WordTags::from_lists(&[("surnames", 1), ("first_names", 2), ("name_particles", 4)]);
+        let mut reference: HashMap<Vec<u8>, u16> = HashMap::new();
+        let mut buf = [0u8; MAX_WORD];
+        for &(name, tag) in &[("surnames", 1), ("first_names", 2), ("name_particles", 4)] {
+            for e in entries(name).unwrap_or_default() {
+                if let Some(w) = fold(e.as_bytes(), &mut buf) {
+                    *reference.entry(w.to_vec()).or_default() |= tag;
+                }
+            }
+        }
+        let mut words: Vec<Vec<u8>> = entries("first_names")
+            .unwrap_or_default()
+            .iter()
+            .chain(&entries("surnames").unwrap_or_default())
+            .step_by(7)
+            .map(|w| w.to_uppercase().into_bytes())
+            .collect();
+        for _ in 0..50_000 {
+            let len = next(11) as usize;
+            words.push(
+                (0..len)
+                    .map(|_| alphabet[next(alphabet.len() as u64) as usize])
+                    .collect(),
+            );
+        }
+        for w in &words {
+            let folded = fold(w, &mut buf).map(<[u8]>::to_vec);
+            let plain = w.len() <= 8 && w.iter().all(|&b| b != 0 && b.is_ascii());
+            match pack(w) {
+                Some(key) => {
+                    let folded = folded.clone().expect("short");
+                    let mut bytes = [0u8; 8];
+                    bytes[..folded.len()].copy_from_slice(&folded);
+                    assert_eq!(key, u64::from_le_bytes(bytes), "{w:?}");
+                    assert!(plain, "{w:?}");
+                }
+                None => assert!(!plain, "{w:?}"),
+            }
+            let want = folded.and_then(|f| reference.get(&f).copied()).unwrap_or(0);
+            assert_eq!(set.get(w), want, "{w:?}");
+        }
+        assert_eq!(set.len(), reference.len());
     }
 }
