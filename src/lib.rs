@@ -30,4 +30,23 @@ pub(crate) mod testing {
             seed % n
         }
     }
+
+    /// `count` byte strings with lengths in `lengths`, of bytes drawn from `alphabet`, the
+    /// same for the same `seed`.
+    pub fn random_lines(
+        seed: u64,
+        alphabet: &[u8],
+        count: usize,
+        lengths: std::ops::Range<usize>,
+    ) -> Vec<Vec<u8>> {
+        let mut next = numbers(seed);
+        (0..count)
+            .map(|_| {
+                let len = lengths.start + next(lengths.len() as u64) as usize;
+                (0..len)
+                    .map(|_| alphabet[next(alphabet.len() as u64) as usize])
+                    .collect()
+            })
+            .collect()
+    }
 }

@@ -2169,25 +2169,6 @@ mod tests {
         assert!(same * 100 >= cases * 99, "{same} of {cases} equal");
     }
 
-    /// `count` lines with lengths in `lengths`, of bytes drawn from `alphabet`, the same for
-    /// the same `seed`.
-    fn random_lines(
-        seed: u64,
-        alphabet: &[u8],
-        count: usize,
-        lengths: Range<usize>,
-    ) -> Vec<Vec<u8>> {
-        let mut next = crate::testing::numbers(seed);
-        (0..count)
-            .map(|_| {
-                let len = lengths.start + next(lengths.len() as u64) as usize;
-                (0..len)
-                    .map(|_| alphabet[next(alphabet.len() as u64) as usize])
-                    .collect()
-            })
-            .collect()
-    }
-
     /// The example and negative-example texts of every detector of `catalog`.
     fn example_texts(catalog: &Catalog) -> Vec<Vec<u8>> {
         let mut texts = Vec::new();
@@ -2272,7 +2253,12 @@ mod tests {
     fn solved_values_equal_captured_ones() {
         let catalog = Catalog::builtin().expect("catalog");
         let mut texts = example_texts(&catalog);
-        texts.extend(random_lines(17, b"+0012345679 -.()/aZ_:\n", 20_000, 4..34));
+        texts.extend(crate::testing::random_lines(
+            17,
+            b"+0012345679 -.()/aZ_:\n",
+            20_000,
+            4..34,
+        ));
         let (mut solved, mut compared) = (0, 0);
         for d in catalog.detectors() {
             for p in &d.patterns {
@@ -2314,7 +2300,12 @@ mod tests {
             .map(|t| [b"x: ", &t[..], b" ."].concat())
             .collect();
         texts.extend(shifted);
-        texts.extend(random_lines(23, b"+0012345679 -.()/aZ_:\n", 20_000, 4..34));
+        texts.extend(crate::testing::random_lines(
+            23,
+            b"+0012345679 -.()/aZ_:\n",
+            20_000,
+            4..34,
+        ));
         let (mut between, mut compared) = (0, 0);
         for d in catalog.detectors() {
             for p in &d.patterns {
@@ -2436,7 +2427,7 @@ mod tests {
         for text in example_texts(&catalog) {
             texts.extend([[b"id: ", &text[..]].concat(), [b"x\t", &text[..]].concat()]);
         }
-        texts.extend(random_lines(
+        texts.extend(crate::testing::random_lines(
             23,
             b"0123456789 .-/:+()AbCdExyZ,;\t@\xc3\xa9",
             3_000,
@@ -2480,7 +2471,9 @@ mod tests {
         let gated = engine_from("ip_address.toml", toml);
         let every = engine_from("ip_address.toml", &toml.replace("prefilter = \"ipv6\"", ""));
         let mut found = 0;
-        for line in random_lines(11, b"0123456789abcdefABCDEF:::::. x-/", 20_000, 2..42) {
+        for line in
+            crate::testing::random_lines(11, b"0123456789abcdefABCDEF:::::. x-/", 20_000, 2..42)
+        {
             let expected = line_hits(&every, &line);
             found += expected.len();
             assert_eq!(

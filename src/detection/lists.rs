@@ -272,18 +272,13 @@ mod tests {
     /// a table of folded words does.
     #[test]
     fn packed_words_are_folded_words() {
-        let mut next = crate::testing::numbers(11);
-        let alphabet: Vec<u8> = [
-            b'\0', b'@', b'A', b'M', b'Z', b'[', b'`', b'a', b'z', b'{', 0x7f,
-        ]
-        .into_iter()
-        .chain([b'\'', b'-', b'.', 0x80, 0xC3, 0x9C])
-        .collect();
-        let set =
-            WordTags::from_lists(&[("surnames", 1), ("first_names", 2), ("name_particles", 4)]);
+        // NUL, the bytes around the capitals and small letters, and non-ASCII bytes.
+        let alphabet = b"\0@AMZ[`az{\x7f'-.\x80\xc3\x9c";
+        let lists = [("surnames", 1), ("first_names", 2), ("name_particles", 4)];
+        let set = WordTags::from_lists(&lists);
         let mut reference: HashMap<Vec<u8>, u16> = HashMap::new();
         let mut buf = [0u8; MAX_WORD];
-        for &(name, tag) in &[("surnames", 1), ("first_names", 2), ("name_particles", 4)] {
+        for (name, tag) in lists {
             for e in entries(name).unwrap_or_default() {
                 if let Some(w) = fold(e.as_bytes(), &mut buf) {
                     *reference.entry(w.to_vec()).or_default() |= tag;
@@ -297,14 +292,7 @@ mod tests {
             .step_by(7)
             .map(|w| w.to_uppercase().into_bytes())
             .collect();
-        for _ in 0..50_000 {
-            let len = next(11) as usize;
-            words.push(
-                (0..len)
-                    .map(|_| alphabet[next(alphabet.len() as u64) as usize])
-                    .collect(),
-            );
-        }
+        words.extend(crate::testing::random_lines(11, alphabet, 50_000, 0..11));
         for w in &words {
             let folded = fold(w, &mut buf).map(<[u8]>::to_vec);
             let plain = w.len() <= 8 && w.iter().all(|&b| b != 0 && b.is_ascii());
