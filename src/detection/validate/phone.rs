@@ -250,7 +250,9 @@ fn split_code(digits: &str) -> Option<(&'static Code, &str)> {
 }
 
 /// Phone number: 7–17 digits; with `+` or `00` the country code is parsed and the number must
-/// be valid for it; otherwise it must be a valid national number in one of [`REGIONS`].
+/// be valid for it; otherwise it must be a valid national number in one of [`REGIONS`]. An
+/// extension after the number (`x693`, ` ext. 12`, `#4`: one to six digits) is allowed and not
+/// part of the check.
 ///
 /// Validity follows libphonenumber's metadata (the vendored copy): the national
 /// significant number must have the general shape and the shape and length of one number type
@@ -261,8 +263,10 @@ pub fn phone(s: &[u8], _: &Ctx) -> Verdict {
     let Ok(text) = std::str::from_utf8(s) else {
         return Verdict::Invalid;
     };
-    let text = text.trim();
-    let count = s.iter().filter(|b| b.is_ascii_digit()).count();
+    let Some(text) = without_extension(text.trim()) else {
+        return Verdict::Invalid;
+    };
+    let count = text.bytes().filter(|b| b.is_ascii_digit()).count();
     if !(7..=17).contains(&count) {
         return Verdict::Invalid;
     }
@@ -307,6 +311,24 @@ pub fn phone(s: &[u8], _: &Ctx) -> Verdict {
             .any(|&(id, code)| code.valid_national(digits, Some(id))),
     };
     if ok { Verdict::Valid } else { Verdict::Invalid }
+}
+
+/// `text` without an extension at its end (`x693`, `X 12`, `ext. 4`, `ext12`, `#7`: a marker,
+/// then one to six digits, optionally after a space or a dot); `None` if a marker is followed
+/// by anything else.
+fn without_extension(text: &str) -> Option<&str> {
+    let Some(at) = text.find(['x', 'X', 'e', 'E', '#']) else {
+        return Some(text);
+    };
+    let rest = &text[at..];
+    let rest = rest.strip_prefix(['x', 'X', '#']).or_else(|| {
+        rest.get(..3)
+            .filter(|m| m.eq_ignore_ascii_case("ext"))
+            .map(|_| &rest[3..])
+    })?;
+    let digits = rest.trim_start_matches(['.', ' ']);
+    let valid = (1..=6).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit());
+    valid.then(|| text[..at].trim_end())
 }
 
 #[cfg(test)]
@@ -475,6 +497,11 @@ mod tests {
             "030 12345678",
             "06 12 34 56 78",
             "+1 415-555-2671",
+            "+1-435-414-5657x693",
+            "(415) 555-2671 x12",
+            "+44 20 7123 4567 ext. 204",
+            "(415) 555-2671 Ext 7",
+            "030 12345678#3",
         ] {
             assert_eq!(phone(s.as_bytes(), &TODAY), Verdict::Valid, "{s}");
         }
@@ -489,6 +516,11 @@ mod tests {
             "36.154.16.217",
             "2025-01-25",
             "12.03.1985",
+            "(415) 555-2671 x",
+            "(415) 555-2671 x1234567",
+            "(415) 555-2671 xy",
+            "(415) 555-2671 ext 12 x4",
+            "x12",
         ] {
             assert_eq!(phone(s.as_bytes(), &TODAY), Verdict::Invalid, "{s}");
         }
