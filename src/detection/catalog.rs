@@ -107,6 +107,8 @@ pub struct Context {
     pub required: bool,
     /// Words that suppress a candidate.
     pub negative: Vec<String>,
+    /// Field names that suppress the values under them.
+    pub negative_fields: Vec<String>,
     /// Detectors whose findings nearby count as context.
     pub detectors: Vec<String>,
 }
@@ -324,6 +326,8 @@ fn check(origin: &str, spec: DetectorSpec) -> Result<Detector, DetectorError> {
     let words = expanded_words(&spec.context.words).map_err(|m| err("context.words", m))?;
     let negative =
         expanded_words(&spec.context.negative).map_err(|m| err("context.negative", m))?;
+    let negative_fields = expanded_words(&spec.context.negative_fields)
+        .map_err(|m| err("context.negative_fields", m))?;
     if spec.context.required && words.is_empty() && spec.context.detectors.is_empty() {
         return Err(err(
             "context.required",
@@ -413,6 +417,7 @@ fn check(origin: &str, spec: DetectorSpec) -> Result<Detector, DetectorError> {
             boost: spec.context.boost,
             required: spec.context.required,
             negative,
+            negative_fields,
             detectors: spec.context.detectors,
         },
         examples: spec.examples,

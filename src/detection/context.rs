@@ -27,6 +27,8 @@ pub struct ContextMatcher {
     both: std::sync::OnceLock<Option<Words>>,
     /// Number of negative words: patterns of `both` below it are negative.
     negatives: usize,
+    /// Field names that suppress the values under them (`negative_fields`).
+    fields: Option<Words>,
     window: usize,
 }
 
@@ -77,6 +79,7 @@ impl ContextMatcher {
             words: both,
             both: std::sync::OnceLock::new(),
             negatives: context.negative.len(),
+            fields: build(&context.negative_fields),
             window: context.window,
         }
     }
@@ -190,6 +193,13 @@ impl ContextMatcher {
     /// a context word supports them. Word rules are the same as in text (`birth_date`,
     /// `dateOfBirth` and `dob` all contain whole words).
     pub fn evaluate_name(&self, name: &[u8]) -> Verdict {
+        if self
+            .fields
+            .as_ref()
+            .is_some_and(|f| f.any_in(name, 0, name.len()))
+        {
+            return Verdict::Suppressed;
+        }
         let Some(both) = self.automaton() else {
             return Verdict::Absent;
         };
@@ -253,6 +263,7 @@ mod tests {
             boost: 0.1,
             required: false,
             negative: negative.iter().map(|w| w.to_string()).collect(),
+            negative_fields: Vec::new(),
             detectors: Vec::new(),
         })
     }

@@ -1947,6 +1947,40 @@ mod tests {
         assert!(scratch.hits().is_empty());
     }
 
+    #[test]
+    fn negative_field_names_suppress_only_in_fields() {
+        let e = builtin();
+        let value = "Nurse, mental health; patient depression ward";
+        let ids = in_field(&e, "notes", value);
+        assert!(
+            !ids.is_empty() && ids.iter().all(|d| d == "health"),
+            "{ids:?}"
+        );
+        // Under a job-title, company or department column the terms describe a job.
+        for name in [
+            "job_title",
+            "jobTitle",
+            "occupation",
+            "employer.name",
+            "Beruf",
+        ] {
+            assert!(in_field(&e, name, value).is_empty(), "{name}");
+        }
+        // In running text the same word is no negative: "job" near a diagnosis stays.
+        let line = b"She lost her job after she was diagnosed with depression.";
+        let mut scratch = e.scratch();
+        e.scan(line, 0..line.len(), &mut scratch);
+        let found: Vec<_> = scratch
+            .hits()
+            .iter()
+            .map(|h| e.detectors()[usize::from(h.detector)].id.clone())
+            .collect();
+        assert!(
+            !found.is_empty() && found.iter().all(|d| &**d == "health"),
+            "{found:?}"
+        );
+    }
+
     /// An engine of the one detector file `text`, named `name`.
     fn engine_from(name: &str, text: &str) -> Engine {
         let mut catalog = Catalog::default();

@@ -142,6 +142,12 @@ pub struct ContextSpec {
     /// line, or inside the match (`version`, `order*`, …); same matching rules as `words`.
     #[serde(default)]
     pub negative: Vec<String>,
+    /// Field names that suppress the values under them (a CSV column, a JSON key, a
+    /// database or Parquet column), in addition to `negative`, and only there: a job-title
+    /// column's `Therapist` is not health data, while "job" near a diagnosis in a letter says
+    /// nothing. Same matching rules as `words`.
+    #[serde(default)]
+    pub negative_fields: Vec<String>,
     /// Ids of other detectors whose findings within the window count as context words (a
     /// person's name next to a health term). Those detectors run first; ids not in the
     /// running catalogue are ignored.
@@ -165,6 +171,7 @@ impl Default for ContextSpec {
             boost: default_boost(),
             required: false,
             negative: Vec::new(),
+            negative_fields: Vec::new(),
             detectors: Vec::new(),
         }
     }
