@@ -398,6 +398,53 @@ fn encodings_and_compression() {
     assert_eq!(latin["location"]["offset"], 15 + 8);
 }
 
+/// JSON written with `\u` escapes (Python's `json.dumps` default): names and streets with
+/// non-ASCII letters are found, reported at the raw bytes; the same record unescaped gives the
+/// same detectors.
+#[test]
+fn json_unicode_escapes_hide_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let record = |name: &str, street: &str| {
+        format!(r#"{{"id": 7, "name": "{name}", "note": "call back", "street": "{street}"}}"#)
+    };
+    let escaped = record(r"D\u00f6rthe M\u00fcller", r"Schlo\u00dfstra\u00dfe 12");
+    let plain = record("Dörthe Müller", "Schloßstraße 12");
+    write(
+        dir.path(),
+        "d/escaped.jsonl",
+        format!("{escaped}\n").as_bytes(),
+    );
+    write(dir.path(), "d/plain.jsonl", format!("{plain}\n").as_bytes());
+    let (_, findings, _) = scan_jsonl(dir.path(), &["d", "--show-values"]);
+    let of = |file: &str| -> Vec<(String, String)> {
+        let mut v: Vec<_> = findings
+            .iter()
+            .filter(|f| f["location"]["path"] == format!("d/{file}"))
+            .map(|f| (f["detector"].to_string(), f["value"].to_string()))
+            .collect();
+        v.sort();
+        v
+    };
+    let detectors = |v: &[(String, String)]| v.iter().map(|(d, _)| d.clone()).collect::<Vec<_>>();
+    assert_eq!(
+        detectors(&of("plain.jsonl")),
+        ["\"person_name\"", "\"street_address\""]
+    );
+    assert_eq!(
+        detectors(&of("escaped.jsonl")),
+        detectors(&of("plain.jsonl"))
+    );
+    // The escaped file's values are its own bytes, and its columns point at them.
+    let name = findings
+        .iter()
+        .find(|f| f["location"]["path"] == "d/escaped.jsonl" && f["detector"] == "person_name")
+        .expect("name");
+    let raw = r"D\u00f6rthe M\u00fcller";
+    assert_eq!(name["value"], raw);
+    let column = name["location"]["column"].as_u64().expect("column") as usize;
+    assert_eq!(&escaped[column - 1..column - 1 + raw.len()], raw);
+}
+
 #[test]
 fn binary_skipped_with_reason_and_errors_keep_findings() {
     let dir = TempDir::new().expect("tempdir");

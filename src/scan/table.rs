@@ -98,6 +98,8 @@ fn trim(line: &[u8], r: &Range<usize>) -> Range<usize> {
 struct Field {
     range: Range<usize>,
     ctx: usize,
+    /// A JSON string with `\u` escapes: also scanned decoded ([`apply_fields`]).
+    escaped: bool,
 }
 
 /// What gives a line's fields their names.
@@ -152,6 +154,7 @@ impl Structure for Delimited {
             out.push(Field {
                 range: trim(body, r),
                 ctx: col,
+                escaped: false,
             });
         }
     }
@@ -265,8 +268,14 @@ impl Structure for Json {
                 b'"' => {
                     let start = i + 1;
                     let mut j = start;
+                    let mut escaped = false;
                     while j < body.len() && body[j] != b'"' {
-                        j += if body[j] == b'\\' { 2 } else { 1 };
+                        if body[j] == b'\\' {
+                            escaped |= body.get(j + 1) == Some(&b'u');
+                            j += 2;
+                        } else {
+                            j += 1;
+                        }
                     }
                     let end = j.min(body.len());
                     let in_object = self.stack.last().is_some_and(|f| f.object);
@@ -287,6 +296,7 @@ impl Structure for Json {
                         out.push(Field {
                             range: start..end,
                             ctx,
+                            escaped,
                         });
                     }
                     i = end + 1;
@@ -311,6 +321,7 @@ impl Structure for Json {
                     out.push(Field {
                         range: start..i,
                         ctx,
+                        escaped: false,
                     });
                     continue;
                 }
@@ -397,6 +408,7 @@ impl StreamScanner<'_> {
         let mut fields: Vec<Field> = Vec::new();
         let mut hits: Vec<Hit> = Vec::new();
         let mut line_hits: Vec<Hit> = Vec::new();
+        let mut decoded = Decoded::default();
         let mut total = 0u64;
         let mut line_no = 0u64;
         let mut continued = false;
@@ -482,6 +494,7 @@ impl StreamScanner<'_> {
                         body,
                         &mut line_hits,
                         &mut self.scratch,
+                        &mut decoded,
                     );
                 }
                 for h in &line_hits {
@@ -531,6 +544,7 @@ fn apply_fields(
     body: &[u8],
     hits: &mut Vec<Hit>,
     scratch: &mut crate::detection::Scratch,
+    decoded: &mut Decoded,
 ) {
     let contexts = structure.contexts();
     hits.retain_mut(|h| {
@@ -592,13 +606,153 @@ fn apply_fields(
             hits.push(Hit { start, end, ..*h });
         }
     }
+    // JSON strings with `\u` escapes (`"D\u00f6rthe"`, as Python's `json.dumps` writes by
+    // default) are scanned again decoded, with the field's name as context; a hit is reported
+    // at the raw bytes it was decoded from. It stands unless it overlaps a hit it does not
+    // cover (the raw scan's hit then has context the value alone lacks: another field nearby);
+    // the hits it covers give way.
+    let found = hits.len();
+    for f in fields.iter().filter(|f| f.escaped) {
+        let r = f.range.clone();
+        decoded.decode(&body[r.clone()]);
+        engine.scan_field(
+            &decoded.bytes,
+            0..decoded.bytes.len(),
+            scratch,
+            &contexts[f.ctx],
+        );
+        for h in scratch.hits() {
+            let (start, end) = (r.start + decoded.raw(h.start), r.start + decoded.raw(h.end));
+            let overlaps = |o: &Hit| o.confidence >= 0.0 && o.start < end && start < o.end;
+            let covers = |o: &Hit| start <= o.start && o.end <= end;
+            if hits[..found].iter().any(|o| overlaps(o) && !covers(o)) {
+                continue;
+            }
+            for o in hits[..found].iter_mut() {
+                if overlaps(o) {
+                    o.confidence = -1.0;
+                }
+            }
+            hits.push(Hit { start, end, ..*h });
+        }
+    }
     hits.retain(|h| h.confidence >= 0.0);
     hits.sort_by_key(|h| h.start);
+}
+
+/// A JSON string's value decoded, with the raw offset of every decoded byte.
+#[derive(Debug, Default)]
+struct Decoded {
+    bytes: Vec<u8>,
+    /// Per decoded byte, and one past the end: the offset in the raw string of the escape
+    /// or byte it comes from.
+    map: Vec<usize>,
+}
+
+impl Decoded {
+    /// Decodes the JSON string contents `raw` (without quotes). Escapes that are malformed,
+    /// and lone surrogates, become U+FFFD; any other byte is kept as it is.
+    fn decode(&mut self, raw: &[u8]) {
+        self.bytes.clear();
+        self.map.clear();
+        let mut i = 0;
+        while i < raw.len() {
+            let at = i;
+            let push = |bytes: &[u8], map: &mut Vec<usize>, out: &mut Vec<u8>| {
+                out.extend_from_slice(bytes);
+                map.extend(std::iter::repeat_n(at, bytes.len()));
+            };
+            if raw[i] != b'\\' || i + 1 == raw.len() {
+                push(&raw[i..=i], &mut self.map, &mut self.bytes);
+                i += 1;
+                continue;
+            }
+            let simple = match raw[i + 1] {
+                b'n' => Some(b'\n'),
+                b't' => Some(b'\t'),
+                b'r' => Some(b'\r'),
+                b'b' => Some(0x08),
+                b'f' => Some(0x0c),
+                b'u' => None,
+                other => Some(other),
+            };
+            if let Some(b) = simple {
+                push(&[b], &mut self.map, &mut self.bytes);
+                i += 2;
+                continue;
+            }
+            let (c, len) = match hex4(raw, i + 2) {
+                Some(hi @ 0xD800..=0xDBFF) => match (raw.get(i + 6..i + 8), hex4(raw, i + 8)) {
+                    (Some(b"\\u"), Some(lo @ 0xDC00..=0xDFFF)) => (
+                        char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)),
+                        12,
+                    ),
+                    _ => (None, 6),
+                },
+                Some(u) => (char::from_u32(u), 6),
+                None => (None, 2),
+            };
+            let mut utf8 = [0u8; 4];
+            let c = c.unwrap_or(char::REPLACEMENT_CHARACTER);
+            push(
+                c.encode_utf8(&mut utf8).as_bytes(),
+                &mut self.map,
+                &mut self.bytes,
+            );
+            i += len;
+        }
+        self.map.push(raw.len());
+    }
+
+    /// The raw offset of decoded offset `i` (a hit's start or end).
+    fn raw(&self, i: usize) -> usize {
+        let last = self.map.last().copied().unwrap_or(0);
+        self.map.get(i).copied().unwrap_or(last)
+    }
+}
+
+/// The four hex digits at `raw[at..at + 4]` as a number.
+fn hex4(raw: &[u8], at: usize) -> Option<u32> {
+    let digits = raw.get(at..at + 4)?;
+    digits
+        .iter()
+        .try_fold(0, |n, &d| char::from(d).to_digit(16).map(|v| n * 16 + v))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_strings_decode_with_their_raw_offsets() {
+        let mut d = Decoded::default();
+        let raw = br#"D\u00f6rthe \"x\"\n\ud83d\ude00!"#;
+        d.decode(raw);
+        assert_eq!(
+            String::from_utf8(d.bytes.clone()).expect("utf-8"),
+            "D\u{f6}rthe \"x\"\n\u{1F600}!"
+        );
+        // Every byte of a decoded character points at its escape; the end past the last.
+        assert_eq!(d.map.len(), d.bytes.len() + 1);
+        assert_eq!((d.raw(0), d.raw(1), d.raw(2), d.raw(3)), (0, 1, 1, 7));
+        let smile = d.bytes.len() - 5;
+        assert_eq!(d.raw(smile), raw.len() - 13);
+        assert_eq!(d.raw(d.bytes.len()), raw.len());
+        assert_eq!(&raw[d.raw(smile)..d.raw(smile + 4)], br"\ud83d\ude00");
+        // Malformed escapes and lone surrogates become U+FFFD; a trailing backslash stays.
+        for (raw, text) in [
+            (&br"\u12"[..], "\u{FFFD}12"),
+            (br"\u+0f6", "\u{FFFD}+0f6"),
+            (br"\ud83d!", "\u{FFFD}!"),
+            (br"\ude00", "\u{FFFD}"),
+            (br"a\", "a\\"),
+            (br"\/\\", "/\\"),
+        ] {
+            d.decode(raw);
+            assert_eq!(String::from_utf8_lossy(&d.bytes), text, "{raw:?}");
+            assert_eq!(d.raw(d.bytes.len()), raw.len());
+        }
+    }
 
     #[test]
     fn delimited_kinds() {
