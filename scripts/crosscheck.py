@@ -30,6 +30,7 @@ import ipaddress
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 
@@ -116,8 +117,9 @@ ORACLES = {
     "tr_tckn": tckimlik.is_valid,
 }
 
-# Faker's `address()` for en_US sometimes writes military post (no street).
-MILITARY = ("PSC ", "Unit ", "USNS ", "USS ", "USNV ", "USCGC ")
+# Faker's `address()` for en_US sometimes writes military post (no street): `PSC 1234, Box 5678`,
+# `Unit 1234 Box 5678`, `USNS Name` (an Australian `Unit 94 511 Bush Lane` is a flat).
+MILITARY = re.compile(r"^(?:PSC \d+, Box|Unit \d+ Box|USNS |USS |USNV |USCGC )")
 
 
 class Doc:
@@ -160,7 +162,7 @@ def street_labels(street):
     numbered = any(any(c.isdigit() for c in w) for w in words)
     named = sum(any(c.isalpha() for c in w) and not w.rstrip(".").isupper() for w in words) >= 1
     lone_unit = words[:1] in (["Flat"], ["Studio"], ["Apt."], ["Suite"]) and len(words) <= 2
-    if street.startswith(MILITARY) or not numbered or not named or lone_unit:
+    if MILITARY.match(street) or not numbered or not named or lone_unit:
         return []
     return [("street_address", street)]
 
@@ -261,10 +263,11 @@ def profiles_jsonl(f, rng, locale, doc, rows):
         prof["birthdate"] = prof["birthdate"].isoformat()
         labels = [("person_name", prof["name"]), *email_labels(prof["mail"]), ("date_of_birth", prof["birthdate"])]
         for key in ("address", "residence"):
-            # Faker's address: street line(s), then postcode and city; one label per line of
-            # the file, so one street with a number in either is enough.
-            streets = [street_labels(part) for part in prof[key].split("\n")[:2]]
-            labels += next((s for s in streets if s), [])
+            # Faker's address: the street line (after a flat line in en_GB), then postcode
+            # and town.
+            parts = prof[key].split("\n")
+            unit = parts[0].split()[:1] in (["Flat"], ["Studio"]) and len(parts[0].split()) <= 2
+            labels += street_labels(parts[1] if unit and len(parts) > 1 else parts[0])
         # Faker names the identifier `ssn` whatever the locale; it goes under the locale's own
         # field name (as in the CSV export) where Faker writes the locale's identifier there.
         own = LOCALES[locale][3](f)
@@ -290,7 +293,8 @@ def notes_txt(f, rng, locale, doc, lines):
         elif kind == 1:
             doc.add(f"Tel. {p['phone']}", *p["phone_labels"])
         elif kind == 2:
-            doc.add(f"Ship to: {p['street']}, {p['postcode']} {p['city']}", *street_labels(p["street"]))
+            # A postal address whatever the street looks like: postcode and town follow.
+            doc.add(f"Ship to: {p['street']}, {p['postcode']} {p['city']}", ("street_address", p["street"]))
         elif kind == 3 and keyword and p["ids"]:
             detector, value = rng.choice(p["ids"])
             doc.add(f"{'ITIN' if detector == 'us_itin' else keyword}: {value}", *id_labels(detector, value))
