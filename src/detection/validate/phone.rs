@@ -20,6 +20,7 @@ use super::{Ctx, Verdict};
 /// Regions tried, in order, for numbers written without a country code.
 const REGIONS: &[&str] = &[
     "US", "GB", "DE", "FR", "NL", "ES", "IT", "BE", "AT", "CH", "SE", "PL", "IE", "CA", "AU", "IN",
+    "NO", "DK", "FI", "PT", "TR",
 ];
 
 /// Country calling codes run from 1 to 999.
@@ -217,6 +218,25 @@ impl Code {
             });
         self.valid(stripped.unwrap_or(digits))
     }
+
+    /// Whether `digits` is a valid national number of region `id` as people write it: with
+    /// the region's trunk prefix where it has one (`030 12345678`; `20 014255` is no Swedish
+    /// number as written, though `+46 20 014255` is one), except in North America, where the
+    /// `1` is left out, and in India, whose mobile numbers are written without the `0`.
+    fn valid_written(&self, digits: &str, id: &str) -> bool {
+        let prefix = self
+            .regions
+            .iter()
+            .find(|r| r.id == id)
+            .and_then(|r| r.national_prefix);
+        if let Some(prefix) = prefix
+            && !matches!(id, "US" | "CA" | "IN")
+            && !digits.starts_with(prefix)
+        {
+            return false;
+        }
+        self.valid_national(digits, Some(id))
+    }
 }
 
 /// [`REGIONS`] with their calling codes, looked up once.
@@ -306,11 +326,44 @@ pub fn phone(s: &[u8], _: &Ctx) -> Verdict {
         Some(_) => split_code(digits).is_some_and(|(code, nsn)| {
             (MIN_NSN..=MAX_NSN).contains(&nsn.len()) && code.valid_national(nsn, None)
         }),
+        // North American grouping: valid in the North American plan or not at all (in the
+        // union, `(754) 184-0888`, no valid exchange, passed as an Indian mobile number).
+        None if nanp_shaped(text) => national_regions()
+            .iter()
+            .filter(|(id, _)| matches!(*id, "US" | "CA"))
+            .any(|&(id, code)| code.valid_written(digits, id)),
         None => national_regions()
             .iter()
-            .any(|&(id, code)| code.valid_national(digits, Some(id))),
+            .any(|&(id, code)| code.valid_written(digits, id)),
     };
     if ok { Verdict::Valid } else { Verdict::Invalid }
+}
+
+/// Whether `text` is grouped as North American numbers are (`(415) 555-2671`,
+/// `415-555-2671`, `415.555.2671`, `415 555 2671`: three, three and four digits, separated),
+/// without a trunk `0` (`087 123 4567` is an Irish mobile number). No other plan of
+/// [`REGIONS`] writes national numbers so.
+fn nanp_shaped(text: &str) -> bool {
+    let mut shape = [0u8; 16];
+    let mut n = 0;
+    for b in text.bytes() {
+        let class = match b {
+            b'0'..=b'9' => b'd',
+            b' ' | b'.' | b'-' => b's',
+            b'(' | b')' => b,
+            _ => return false,
+        };
+        if n == shape.len() {
+            return false;
+        }
+        shape[n] = class;
+        n += 1;
+    }
+    let first_digit = text.bytes().find(u8::is_ascii_digit);
+    matches!(
+        &shape[..n],
+        b"(ddd)sdddsdddd" | b"(ddd)dddsdddd" | b"dddsdddsdddd"
+    ) && first_digit != Some(b'0')
 }
 
 /// `text` without an extension at its end (`x693`, `X 12`, `ext. 4`, `ext12`, `#7`: a marker,
@@ -502,6 +555,8 @@ mod tests {
             "+44 20 7123 4567 ext. 204",
             "(415) 555-2671 Ext 7",
             "030 12345678#3",
+            "087 123 4567",
+            "7541840888",
         ] {
             assert_eq!(phone(s.as_bytes(), &TODAY), Verdict::Valid, "{s}");
         }
@@ -517,6 +572,15 @@ mod tests {
             "2025-01-25",
             "12.03.1985",
             "(415) 555-2671 x",
+            // North American grouping, but no valid exchange (valid as Indian mobile numbers).
+            "(754) 184-0888",
+            "754-184-0888",
+            // Without the trunk prefix its region writes (valid as Swedish, Belgian or
+            // Austrian numbers once a `0` is put in front): status and size in an access
+            // log, a timestamp's seconds.
+            "200 14255",
+            "58.964535",
+            "184-0888",
             "(415) 555-2671 x1234567",
             "(415) 555-2671 xy",
             "(415) 555-2671 ext 12 x4",
