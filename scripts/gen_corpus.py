@@ -150,7 +150,9 @@ class Gen:
             line = self.digits(4)
             return self.choice([f"+1 {npa} {nxx} {line}", f"+1-{npa}-{nxx}-{line}", f"+1 ({npa}) {nxx}-{line}", f"+1.{npa}.{nxx}.{line}"])
         if kind == "gb":
-            mid = self.choice(["7911", "7400", "7520", "7766", "7812"])
+            # Allocated mobile ranges (libphonenumber: 7911 is allocated only as 79110, 79112
+            # and 79118, so the `+44 7911 …` numbers of older corpora were mostly invalid).
+            mid = self.choice(["7922", "7400", "7520", "7766", "7812"])
             rest = self.digits(6)
             return self.choice([f"+44 {mid} {rest}", f"+44{mid}{rest}", f"0044 {mid} {rest[:3]} {rest[3:]}"])
         if kind == "de":
@@ -158,7 +160,8 @@ class Gen:
             rest = self.digits(8 if pre in ("151", "176", "171") else 7)
             return self.choice([f"+49 {pre} {rest}", f"+49 (0){pre} {rest}", f"+49-{pre}-{rest}"])
         if kind == "fr":
-            d = self.choice(["6" + self.choice("012345678") + self.digits(7), "7" + self.choice("345678") + self.digits(7)])
+            # `639` is not an allocated mobile range.
+            d = self.choice(["6" + self.choice("01245678") + self.digits(7), "7" + self.choice("345678") + self.digits(7)])
             return self.choice([f"+33 {d[0]} {d[1:3]} {d[3:5]} {d[5:7]} {d[7:]}", f"+33{d}", f"+33 (0){d[0]} {d[1:3]} {d[3:5]} {d[5:7]} {d[7:]}"])
         if kind == "nl":
             d = "6" + self.choice("12345") + self.digits(7)
