@@ -151,6 +151,12 @@ def id_labels(detector, value):
     return labels
 
 
+def card_labels(number):
+    """A card number: Luhn, and for JCB (Faker: any `35…`) JCB's assigned range 3528–3589."""
+    jcb_outside = number.startswith("35") and not 3528 <= int(number[:4]) <= 3589
+    return [("credit_card", number)] if luhn.is_valid(number) and not jcb_outside else []
+
+
 def ip_labels(value):
     return [("ip_address", value)] if ipaddress.ip_address(value).is_global else []
 
@@ -299,7 +305,7 @@ def notes_txt(f, rng, locale, doc, lines):
             detector, value = rng.choice(p["ids"])
             doc.add(f"{'ITIN' if detector == 'us_itin' else keyword}: {value}", *id_labels(detector, value))
         elif kind == 4:
-            doc.add(f"Paid with card {p['card']}, expires {f.credit_card_expire()}", ("credit_card", p["card"]))
+            doc.add(f"Paid with card {p['card']}, expires {f.credit_card_expire()}", *card_labels(p["card"]))
         elif kind == 5:
             labels = [("iban", p["iban"])] if std_iban.is_valid(p["iban"]) else []
             doc.add(f"Refund to IBAN {p['iban']}", *labels)
