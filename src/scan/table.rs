@@ -650,8 +650,10 @@ struct Decoded {
 }
 
 impl Decoded {
-    /// Decodes the JSON string contents `raw` (without quotes). Escapes that are malformed,
-    /// and lone surrogates, become U+FFFD; any other byte is kept as it is.
+    /// Decodes the JSON string contents `raw` (without quotes): `\n`, `\t`, `\r`, `\b`,
+    /// `\f` and `\uXXXX` (surrogate pairs joined) to their characters, a backslash before any
+    /// other byte to that byte. A `\u` without four hex digits, and a lone surrogate, become
+    /// U+FFFD; bytes outside escapes are kept as they are.
     fn decode(&mut self, raw: &[u8]) {
         self.bytes.clear();
         self.map.clear();
