@@ -2340,6 +2340,29 @@ mod tests {
             20_000,
             4..34,
         ));
+        // English-order street addresses (`number_name_type`, whose value may end in a
+        // direction or an abbreviation's dot), in front of every boundary the pattern allows.
+        for (i, ty) in [
+            "Street",
+            "St.",
+            "Avenue NW",
+            "Rd",
+            "Lodge",
+            "Wynd",
+            "Quays",
+            "Close",
+            "Way E",
+        ]
+        .iter()
+        .enumerate()
+        {
+            for (j, lead) in ["", "at ", "(", "Ship to: "].iter().enumerate() {
+                for tail in ["", ",", ".", " W", "\n", ") x"] {
+                    let n = 10 + 37 * i + j;
+                    texts.push(format!("{lead}{n} Baker {ty}{tail}").into_bytes());
+                }
+            }
+        }
         let (mut between, mut compared) = (0, 0);
         for d in catalog.detectors() {
             for p in &d.patterns {
@@ -2354,8 +2377,9 @@ mod tests {
                 });
             }
         }
+        // (The national phone pattern was the other one until its boundary took two bytes.)
         assert!(
-            between >= 2 && compared >= 200,
+            between >= 1 && compared >= 200,
             "{between} patterns, {compared} matches"
         );
     }
