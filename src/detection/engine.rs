@@ -1936,6 +1936,17 @@ mod tests {
         // An undelimited SSN needs a keyword: `ssn` as the column name is one.
         assert_eq!(in_field(&e, "ssn", "536228726"), ["us_ssn"]);
         assert!(in_field(&e, "amount", "536228726").is_empty());
+        // A generic national-identifier name supports every national-identifier detector;
+        // the checksum decides which (a BSN, a PESEL), or that it is none. (Nine digits that
+        // fail the BSN check still have the shape of an SSN, which has no checksum.)
+        assert_eq!(in_field(&e, "national_id", "111222333"), ["nl_bsn"]);
+        assert_eq!(
+            in_field(&e, "personalIdNumber", "44051401359"),
+            ["pl_pesel"]
+        );
+        assert_eq!(in_field(&e, "national_id", "111222334"), ["us_ssn"]);
+        assert!(in_field(&e, "national_id", "44051401358").is_empty());
+        assert!(in_field(&e, "product_id", "44051401359").is_empty());
         // A negative word in the name suppresses.
         assert!(in_field(&e, "order_number", "536-22-8726").is_empty());
         // The field context does not leak into a later plain scan with the same scratch.
