@@ -25,6 +25,7 @@ Faker, phonenumbers and python-stdnum are installed, pinned, into a virtual envi
 
 import argparse
 import csv
+import datetime as dt
 import io
 import ipaddress
 import json
@@ -40,11 +41,15 @@ VENV = os.path.join(HERE, "..", "target", "crosscheck-venv")
 
 
 def ensure_dependencies():
-    """Re-runs this script under a virtual environment holding the pinned packages, if needed."""
+    """Re-runs this script under a virtual environment holding the pinned packages, if needed,
+    and with string hashing fixed (some Faker providers pick from sets)."""
     try:
         import faker  # noqa: F401
         import phonenumbers  # noqa: F401
         import stdnum  # noqa: F401
+        if os.environ.get("PYTHONHASHSEED") != "0":
+            env = dict(os.environ, PYTHONHASHSEED="0")
+            os.execve(sys.executable, [sys.executable, os.path.abspath(__file__), *sys.argv[1:]], env)
         return
     except ImportError:
         pass
@@ -54,7 +59,7 @@ def ensure_dependencies():
     if not os.path.exists(python):
         subprocess.run([sys.executable, "-m", "venv", VENV], check=True)
     subprocess.run([python, "-m", "pip", "install", "-q", *PINNED], check=True)
-    env = dict(os.environ, PIIMAP_CROSSCHECK_VENV="1")
+    env = dict(os.environ, PIIMAP_CROSSCHECK_VENV="1", PYTHONHASHSEED="0")
     os.execve(python, [python, os.path.abspath(__file__), *sys.argv[1:]], env)
 
 
@@ -195,6 +200,16 @@ def one_line(text):
     return " ".join(text.split())
 
 
+# Fixed ranges, not Faker's defaults, which count from today: the same seed gives the same corpus
+# on any day.
+def birth_date(f):
+    return f.date_between(dt.date(1931, 1, 1), dt.date(2006, 12, 31))
+
+
+def moment(f):
+    return f.date_time_between(dt.datetime(2015, 1, 1), dt.datetime(2026, 1, 1))
+
+
 def negative(f, rng):
     """A line that holds no personal data, in Faker's words."""
     return rng.choice([
@@ -202,8 +217,8 @@ def negative(f, rng):
         lambda: f.text(max_nb_chars=160).replace("\n", " "),
         lambda: f"{f.company()} — {f.catch_phrase()}",
         lambda: f"Position open: {f.job()} at {f.company()}",
-        lambda: f"{f.iso8601()} GET {f.uri()} 200 {rng.randint(200, 90000)} \"{f.user_agent()}\"",
-        lambda: f"build {f.sha1()} deployed {f.date_time_this_year().isoformat()}",
+        lambda: f"{moment(f).isoformat()} GET {f.uri()} 200 {rng.randint(200, 90000)} \"{f.user_agent()}\"",
+        lambda: f"build {f.sha1()} deployed {moment(f).isoformat()}",
         lambda: f"request_id={f.uuid4()} latency_ms={rng.randint(1, 4000)}",
         lambda: f"Order #{f.random_number(digits=9, fix_len=True)} shipped, tracking {f.bothify('1Z###?##########')}",
         lambda: f"EAN {f.ean13()}, ISBN {f.isbn13()}, md5 {f.md5()}",
@@ -215,7 +230,7 @@ def person(f, rng, locale):
     """A person's record: name, contact, address, birth date and identifiers, with labels."""
     region, _, _, ids, formats = LOCALES[locale]
     name = f.name() if rng.random() < 0.7 else f"{f.first_name()} {f.last_name()}"
-    dob = f.date_of_birth(minimum_age=18, maximum_age=95)
+    dob = birth_date(f)
     street = one_line(f.street_address())
     rec = {
         "name": name,
@@ -266,7 +281,7 @@ def profiles_jsonl(f, rng, locale, doc, rows):
     for _ in range(rows):
         prof = f.profile()
         prof.pop("current_location", None)
-        prof["birthdate"] = prof["birthdate"].isoformat()
+        prof["birthdate"] = birth_date(f).isoformat()
         labels = [("person_name", prof["name"]), *email_labels(prof["mail"]), ("date_of_birth", prof["birthdate"])]
         for key in ("address", "residence"):
             # Faker's address: the street line (after a flat line in en_GB), then postcode
@@ -305,7 +320,8 @@ def notes_txt(f, rng, locale, doc, lines):
             detector, value = rng.choice(p["ids"])
             doc.add(f"{'ITIN' if detector == 'us_itin' else keyword}: {value}", *id_labels(detector, value))
         elif kind == 4:
-            doc.add(f"Paid with card {p['card']}, expires {f.credit_card_expire()}", *card_labels(p["card"]))
+            expires = f.date_between(dt.date(2027, 1, 1), dt.date(2033, 12, 31)).strftime("%m/%y")
+            doc.add(f"Paid with card {p['card']}, expires {expires}", *card_labels(p["card"]))
         elif kind == 5:
             labels = [("iban", p["iban"])] if std_iban.is_valid(p["iban"]) else []
             doc.add(f"Refund to IBAN {p['iban']}", *labels)
