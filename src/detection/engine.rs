@@ -1967,13 +1967,15 @@ mod tests {
             !ids.is_empty() && ids.iter().all(|d| d == "health"),
             "{ids:?}"
         );
-        // Under a job-title, company or department column the terms describe a job.
+        // Under a job-title, company or department column the terms describe a job; under a
+        // user name they describe no one.
         for name in [
             "job_title",
             "jobTitle",
             "occupation",
             "employer.name",
             "Beruf",
+            "username",
         ] {
             assert!(in_field(&e, name, value).is_empty(), "{name}");
         }
