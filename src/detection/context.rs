@@ -189,8 +189,8 @@ impl Neighbourhood {
 
 impl ContextMatcher {
     /// What a field name (a column name, CSV header or JSON key path such as
-    /// `customer.birth_date`) says about the values under it: a negative word suppresses them,
-    /// a context word supports them. Word rules are the same as in text (`birth_date`,
+    /// `customer.birth_date`) says about the values under it: a negative word or a negative
+    /// field name (`negative_fields`) suppresses them, a context word supports them. Word rules are the same as in text (`birth_date`,
     /// `dateOfBirth` and `dob` all contain whole words).
     pub fn evaluate_name(&self, name: &[u8]) -> Verdict {
         if self
