@@ -13,6 +13,7 @@ Values come from scripts/gen_corpus.py's generator (valid checksums, realistic f
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import os
 import sys
@@ -20,7 +21,6 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from gen_corpus import Gen  # noqa: E402
 
-SEED_VERSION = 3
 ROWS = 2000
 
 
@@ -134,7 +134,6 @@ ANALYZE audit.events;""")
                         [[q(f"C{t:02d}-{j:04d}"), q(words(g, 2)), str(g.r.randint(10**8, 10**9))] for j in range(40)]))
     s.append("CREATE VIEW public.customer_contacts AS SELECT full_name, email, phone FROM public.customers;")
     s.append("SET client_min_messages = error; ANALYZE;")
-    s.append(f"CREATE TABLE public.piimap_seed (version int); INSERT INTO public.piimap_seed VALUES ({SEED_VERSION});")
     return "\n".join(s) + "\n"
 
 
@@ -168,7 +167,6 @@ ANALYZE TABLE big_log;""")
     s.append(insert("products", ["id", "sku", "name", "price"],
                     [[str(i), q(f"SKU-{g.digits(8)}"), q(words(g, 2)), f"{g.r.randint(100, 9999) / 100:.2f}"] for i in range(300)]))
     s.append("CREATE VIEW customer_emails AS SELECT name, email FROM customers;")
-    s.append(f"CREATE TABLE piimap_seed (version INT); INSERT INTO piimap_seed VALUES ({SEED_VERSION});")
     return "\n".join(s) + "\n"
 
 
@@ -218,13 +216,19 @@ def main():
     ap.add_argument("--out", required=True)
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
+    pg, my = postgres(Gen(4242)), mysql(Gen(4343))
+    # The version is the data's own digest: scripts/db-setup seeds again whenever the data
+    # changes (also when gen_corpus.py's generators change), with no number to remember.
+    version = int(hashlib.sha256((pg + my).encode()).hexdigest()[:7], 16)
+    pg += f"CREATE TABLE public.piimap_seed (version int); INSERT INTO public.piimap_seed VALUES ({version});\n"
+    my += f"CREATE TABLE piimap_seed (version INT); INSERT INTO piimap_seed VALUES ({version});\n"
     with open(os.path.join(args.out, "postgres.sql"), "w", encoding="utf-8") as f:
-        f.write(postgres(Gen(4242)))
+        f.write(pg)
     with open(os.path.join(args.out, "mysql.sql"), "w", encoding="utf-8") as f:
-        f.write(mysql(Gen(4343)))
+        f.write(my)
     with open(os.path.join(args.out, "expected.json"), "w", encoding="utf-8") as f:
-        json.dump({"seed_version": SEED_VERSION, "columns": EXPECTED}, f, indent=1, ensure_ascii=False)
-    print(f"seed v{SEED_VERSION} written to {args.out}")
+        json.dump({"seed_version": version, "columns": EXPECTED}, f, indent=1, ensure_ascii=False)
+    print(f"seed v{version} written to {args.out}")
 
 
 if __name__ == "__main__":
