@@ -19,8 +19,9 @@ the oracle rejects stays in the corpus unlabelled, as a hard negative (Faker's e
 Insurance numbers all carry the unallocated `ZZ` prefix; many of its phone numbers have no valid
 area code).
 
-Faker, phonenumbers and python-stdnum are installed, pinned, into a virtual environment under
-`target/crosscheck-venv` when the running Python lacks them. Scoring is `accuracy.py`'s.
+Faker, phonenumbers, python-stdnum and freezegun are installed, pinned, into a virtual
+environment under `target/crosscheck-venv` when the running Python lacks them. Scoring is
+`accuracy.py`'s.
 """
 
 import argparse
@@ -35,7 +36,7 @@ import re
 import subprocess
 import sys
 
-PINNED = ["faker==40.63.0", "phonenumbers==9.0.43", "python-stdnum==2.2"]
+PINNED = ["faker==40.63.0", "phonenumbers==9.0.43", "python-stdnum==2.2", "freezegun==1.5.5"]
 HERE = os.path.dirname(os.path.abspath(__file__))
 VENV = os.path.join(HERE, "..", "target", "crosscheck-venv")
 
@@ -45,6 +46,7 @@ def ensure_dependencies():
     and with string hashing fixed (some Faker providers pick from sets)."""
     try:
         import faker  # noqa: F401
+        import freezegun  # noqa: F401
         import phonenumbers  # noqa: F401
         import stdnum  # noqa: F401
         if os.environ.get("PYTHONHASHSEED") != "0":
@@ -55,7 +57,7 @@ def ensure_dependencies():
         pass
     python = os.path.join(VENV, "bin", "python")
     if os.environ.get("PIIMAP_CROSSCHECK_VENV"):
-        sys.exit("crosscheck: the virtual environment lacks faker, phonenumbers or python-stdnum")
+        sys.exit("crosscheck: the virtual environment lacks a package of: " + ", ".join(PINNED))
     if not os.path.exists(python):
         subprocess.run([sys.executable, "-m", "venv", VENV], check=True)
     subprocess.run([python, "-m", "pip", "install", "-q", *PINNED], check=True)
@@ -67,6 +69,7 @@ ensure_dependencies()
 
 import phonenumbers  # noqa: E402
 from faker import Faker  # noqa: E402
+from freezegun import freeze_time  # noqa: E402
 from stdnum import iban as std_iban  # noqa: E402
 from stdnum import luhn  # noqa: E402
 from stdnum.ca import sin  # noqa: E402
@@ -200,8 +203,9 @@ def one_line(text):
     return " ".join(text.split())
 
 
-# Fixed ranges, not Faker's defaults, which count from today: the same seed gives the same corpus
-# on any day.
+# Fixed ranges, not Faker's defaults, which count from today (and the clock frozen while the corpus
+# is written, for the identifier generators that count from today themselves): the same seed
+# gives the same corpus on any day.
 def birth_date(f):
     return f.date_between(dt.date(1931, 1, 1), dt.date(2006, 12, 31))
 
@@ -240,8 +244,7 @@ def person(f, rng, locale):
         "postcode": f.postcode(),
         "city": f.city(),
         "dob": dob.strftime(rng.choice(formats)),
-        "dob_iso": dob.isoformat(),
-        "ids": [(d, v) for d, v in ids(f)],
+        "ids": ids(f),
         "card": f.credit_card_number(),
         "iban": f.iban(),
         "company": f.company(),
@@ -252,7 +255,7 @@ def person(f, rng, locale):
 
 
 def customers_csv(f, rng, locale, doc, rows):
-    region, id_column, _, _, _ = LOCALES[locale]
+    _, id_column, _, _, _ = LOCALES[locale]
     header = ["id", "full_name", "email", "phone", "street", "postcode", "city", "birthdate", "company", "job_title"]
     if id_column:
         header.append(id_column)
@@ -302,7 +305,7 @@ def profiles_jsonl(f, rng, locale, doc, rows):
 
 
 def notes_txt(f, rng, locale, doc, lines):
-    region, _, keyword, _, _ = LOCALES[locale]
+    _, _, keyword, _, _ = LOCALES[locale]
     for _ in range(lines):
         if rng.random() < 0.45:
             doc.add(one_line(negative(f, rng)))
@@ -365,7 +368,8 @@ def main():
     if os.path.exists(os.path.join(a.out, "labels.jsonl")):
         import shutil
         shutil.rmtree(a.out)
-    labels = generate(a.out, a.seed, a.rows)
+    with freeze_time("2026-01-01 12:00:00"):
+        labels = generate(a.out, a.seed, a.rows)
     print(f"corpus: {a.out}, {len(labels)} labels, seed {a.seed}, {', '.join(PINNED)}\n")
     score(a.out, a.bin, a.markdown)
 
