@@ -69,6 +69,13 @@ impl ContextMatcher {
     /// The rules of `context`, compiled on first use. Words are matched
     /// ASCII-case-insensitively.
     pub fn new(context: &Context) -> ContextMatcher {
+        ContextMatcher::with_fields(context, build(&context.negative_fields))
+    }
+
+    /// Like [`ContextMatcher::new`], with `context.negative_fields` already compiled (detectors
+    /// that share a list share its automaton: the seven special categories name the same
+    /// job-title and account fields).
+    pub fn with_fields(context: &Context, fields: Option<Words>) -> ContextMatcher {
         let both: Vec<String> = context
             .negative
             .iter()
@@ -79,9 +86,16 @@ impl ContextMatcher {
             words: both,
             both: std::sync::OnceLock::new(),
             negatives: context.negative.len(),
-            fields: build(&context.negative_fields),
+            fields,
             window: context.window,
         }
+    }
+
+    /// Whether the field name `name` is one of the negative field names (`negative_fields`).
+    pub fn negative_field(&self, name: &[u8]) -> bool {
+        self.fields
+            .as_ref()
+            .is_some_and(|f| f.any_in(name, 0, name.len()))
     }
 
     fn automaton(&self) -> Option<&Words> {
@@ -193,11 +207,7 @@ impl ContextMatcher {
     /// field name (`negative_fields`) suppresses them, a context word supports them. Word rules are the same as in text (`birth_date`,
     /// `dateOfBirth` and `dob` all contain whole words).
     pub fn evaluate_name(&self, name: &[u8]) -> Verdict {
-        if self
-            .fields
-            .as_ref()
-            .is_some_and(|f| f.any_in(name, 0, name.len()))
-        {
+        if self.negative_field(name) {
             return Verdict::Suppressed;
         }
         let Some(both) = self.automaton() else {

@@ -402,8 +402,10 @@ pub struct Engine {
     /// For the digit-run groups: the shortest run any of them needs, and their widest window
     /// pad (`None`: there is none). One pass finds the runs for all of them.
     digit_runs: Option<(usize, usize)>,
-    /// Per detector: its keywords with word rules, to confirm a keyword near a candidate.
-    keyword_words: Vec<Option<Words>>,
+    /// Per detector: its keywords with word rules, to confirm a keyword near a candidate
+    /// where the keyword pass did not search. Built on first use: the pass serves nearly
+    /// every candidate, and the special categories' lists cost 26 M instructions to compile.
+    keyword_words: Vec<std::sync::OnceLock<Option<Words>>>,
     /// Per detector: its validator runs before the context look-up
     /// ([`validate::runs_before_context`]).
     validate_first: Vec<bool>,
@@ -662,8 +664,7 @@ impl Engine {
                     .into()
                 })
         };
-        // The second thread, which finishes first, also compiles each detector's keyword
-        // check and loads the name lists the `person_name` validator would otherwise load
+        // The second thread, which finishes first, also loads the name lists the `person_name` validator would otherwise load
         // on the first capitalised word, while the scan's threads wait.
         let names = detectors.iter().any(|d| {
             d.validator
@@ -672,13 +673,12 @@ impl Engine {
         });
         let side = || {
             let keywords = build_keywords();
-            let words: Vec<_> = detectors.iter().map(|d| Words::new(&d.keywords)).collect();
             if names {
                 validate::warm_up_names();
             }
-            (keywords, words)
+            keywords
         };
-        let (groups, (keywords, keyword_words)) = std::thread::scope(|scope| {
+        let (groups, keywords) = std::thread::scope(|scope| {
             let side = scope.spawn(side);
             let groups = compile_groups();
             let side = side
@@ -687,10 +687,24 @@ impl Engine {
             (groups, side)
         });
         let (mut groups, keywords) = (groups?, keywords?);
+        // Detectors with the same negative field names share one automaton for them.
+        let mut field_lists: Vec<(&[String], Option<Words>)> = Vec::new();
         let contexts = detectors
             .iter()
-            .map(|d| ContextMatcher::new(&d.context))
+            .map(|d| {
+                let list = d.context.negative_fields.as_slice();
+                let fields = match field_lists.iter().find(|(l, _)| *l == list) {
+                    Some((_, words)) => words.clone(),
+                    None => {
+                        let words = Words::new(list);
+                        field_lists.push((list, words.clone()));
+                        words
+                    }
+                };
+                ContextMatcher::with_fields(&d.context, fields)
+            })
             .collect();
+        let keyword_words = detectors.iter().map(|_| Default::default()).collect();
         let validate_first = detectors
             .iter()
             .map(|d| {
@@ -839,16 +853,16 @@ impl Engine {
     /// What the field name `name` says to each detector (see [`FieldContext`]).
     pub fn field_context(&self, name: &str) -> FieldContext {
         let name = name.as_bytes();
-        let verdicts = self
-            .contexts
-            .iter()
-            .map(|c| c.evaluate_name(name))
-            .collect();
-        let keywords: Vec<bool> = self
-            .keyword_words
-            .iter()
-            .map(|w| w.as_ref().is_some_and(|w| w.any_in(name, 0, name.len())))
-            .collect();
+        let (verdicts, keywords) = match &self.keywords {
+            Some(dfa) => self.name_words(dfa, name),
+            None => (
+                self.contexts
+                    .iter()
+                    .map(|c| c.evaluate_name(name))
+                    .collect(),
+                vec![false; self.detectors.len()],
+            ),
+        };
         let mut field = FieldContext {
             verdicts,
             keywords,
@@ -886,6 +900,59 @@ impl Engine {
             capitals_supported,
             ..field
         }
+    }
+
+    /// Per detector, what the words of field name `name` say (as
+    /// [`ContextMatcher::evaluate_name`] says) and whether it holds one of its keywords, from
+    /// one run of the keyword pass's automaton over the name, which holds every detector's
+    /// keywords and context words: a field name costs one short pass, not a search per
+    /// detector (the special categories' automata cost 65 M instructions to build, and field
+    /// names 70 M to search, on the accuracy corpus).
+    fn name_words(&self, dfa: &AcDfa, name: &[u8]) -> (Vec<context::Verdict>, Vec<bool>) {
+        use context::Verdict::{Absent, Supported, Suppressed};
+        let n = self.detectors.len();
+        let (mut verdicts, mut keywords) = (vec![Absent; n], vec![false; n]);
+        for_each_overlapping(dfa, name, |s, e, id| {
+            if !(context::at_word_start(name, s)
+                && (self.keyword_stem[id] || context::at_word_end(name, e)))
+            {
+                return;
+            }
+            match id.checked_sub(self.context_base) {
+                Some(word) => {
+                    for &(di, negative) in &self.context_roles[word] {
+                        let verdict = &mut verdicts[usize::from(di)];
+                        if negative {
+                            *verdict = Suppressed;
+                        } else if *verdict == Absent {
+                            *verdict = Supported;
+                        }
+                    }
+                }
+                None => {
+                    let owner = self.keyword_owner[id];
+                    if owner & CONTEXT_WORD == 0 {
+                        keywords[usize::from(owner)] = true;
+                    }
+                }
+            }
+        });
+        for (verdict, context) in verdicts.iter_mut().zip(&self.contexts) {
+            if context.negative_field(name) {
+                *verdict = Suppressed;
+            }
+        }
+        if cfg!(debug_assertions) {
+            for (di, context) in self.contexts.iter().enumerate() {
+                debug_assert_eq!(verdicts[di], context.evaluate_name(name), "field {name:?}");
+                let own = self.keyword_words[di]
+                    .get_or_init(|| Words::new(&self.detectors[di].keywords))
+                    .as_ref()
+                    .is_some_and(|w| w.any_in(name, 0, name.len()));
+                debug_assert_eq!(keywords[di], own, "keywords in field {name:?}");
+            }
+        }
+        (verdicts, keywords)
     }
 
     /// Like [`Engine::scan`] for the value of a field (a table cell, a CSV cell, a JSON
@@ -1263,6 +1330,7 @@ impl Engine {
             &scratch.field,
             FoundWords {
                 words: &scratch.context_words,
+                keywords: &scratch.keyword_hits,
                 span: scratch.context_span.as_ref(),
             },
         )
@@ -1326,7 +1394,7 @@ impl Engine {
         let field_keyword = field.active && field.keywords.get(usize::from(di)) == Some(&true);
         if !d.keywords.is_empty()
             && !field_keyword
-            && !self.keyword_near(di, d.keyword_window, hay, start, end)
+            && !self.keyword_near(di, d.keyword_window, hay, (start, end), found)
         {
             return None;
         }
@@ -1453,13 +1521,37 @@ impl Engine {
     }
 
     /// Whether one of detector `di`'s keywords lies within `window` bytes of the match (or
-    /// inside it when `window` is 0).
-    fn keyword_near(&self, di: u16, window: usize, hay: &[u8], start: usize, end: usize) -> bool {
+    /// inside it when `window` is 0): among the words the keyword pass found, if it searched
+    /// those bytes, else by a search there (the same answer: the pass finds every occurrence
+    /// inside the bytes it searched, with the same word rules).
+    fn keyword_near(
+        &self,
+        di: u16,
+        window: usize,
+        hay: &[u8],
+        (start, end): (usize, usize),
+        found: FoundWords<'_>,
+    ) -> bool {
         let lo = start.saturating_sub(window);
         let hi = end.saturating_add(window).min(hay.len());
-        self.keyword_words[usize::from(di)]
-            .as_ref()
-            .is_some_and(|w| w.any_in(hay, lo, hi))
+        let search = || {
+            self.keyword_words[usize::from(di)]
+                .get_or_init(|| Words::new(&self.detectors[usize::from(di)].keywords))
+                .as_ref()
+                .is_some_and(|w| w.any_in(hay, lo, hi))
+        };
+        match found.span {
+            Some(span) if span.start <= lo && hi <= span.end => {
+                let first = found.keywords.partition_point(|h| (h.0, h.1) < (di, lo));
+                let near = found.keywords[first..]
+                    .iter()
+                    .take_while(|h| h.0 == di && h.1 < hi)
+                    .any(|h| h.2 <= hi);
+                debug_assert_eq!(near, search(), "keyword of {} near {start}..{end}", di);
+                near
+            }
+            _ => search(),
+        }
     }
 }
 
@@ -1478,6 +1570,8 @@ struct Triggers<'a> {
 #[derive(Clone, Copy)]
 struct FoundWords<'a> {
     words: &'a [(usize, usize, u32)],
+    /// Keyword hits: (owner, start, end), sorted by owner, then start.
+    keywords: &'a [(u16, usize, usize)],
     span: Option<&'a Range<usize>>,
 }
 
