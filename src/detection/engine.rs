@@ -2052,6 +2052,71 @@ mod tests {
         assert!(scratch.hits().is_empty());
     }
 
+    /// Field names judged by the keyword pass's automaton get the verdicts each detector's own
+    /// rules give them, for names built from every detector's words: keywords, supporting and
+    /// negative context words, stems, negative field names, joined as column names are.
+    #[test]
+    fn field_names_judged_by_the_pass_agree_with_each_detector() {
+        let e = builtin();
+        let mut words: Vec<String> = Vec::new();
+        for d in e.detectors() {
+            words.extend(d.keywords.iter().cloned());
+            words.extend(d.context.words.iter().cloned());
+            words.extend(d.context.negative.iter().cloned());
+            words.extend(d.context.negative_fields.iter().cloned());
+        }
+        let words: Vec<String> = words
+            .iter()
+            .map(|w| w.trim_end_matches('*').to_string())
+            .chain(["id", "no", "x", "Data", "value", "2"].map(String::from))
+            .collect();
+        let mut next = crate::testing::numbers(5);
+        let (mut supported, mut suppressed) = (0, 0);
+        for _ in 0..1_000 {
+            let mut name = String::new();
+            for i in 0..=next(3) {
+                let w = &words[next(words.len() as u64) as usize];
+                let (sep, w) = match next(5) {
+                    0 => ("_", w.clone()),
+                    1 => (".", w.to_uppercase()),
+                    2 => ("", w.to_uppercase()),
+                    3 => ("", w.clone()),
+                    _ => (" ", w.clone()),
+                };
+                if i > 0 {
+                    name.push_str(sep);
+                }
+                name.push_str(&w);
+            }
+            let keywords = e.keywords.as_ref().expect("a keyword pass");
+            let (verdicts, found) = e.name_words(keywords, name.as_bytes());
+            for (di, c) in e.contexts.iter().enumerate() {
+                assert_eq!(verdicts[di], c.evaluate_name(name.as_bytes()), "{name}");
+                let own = e.keyword_words[di]
+                    .get_or_init(|| Words::new(&e.detectors[di].keywords))
+                    .as_ref()
+                    .is_some_and(|w| w.any_in(name.as_bytes(), 0, name.len()));
+                assert_eq!(
+                    found[di], own,
+                    "keywords of {} in {name}",
+                    e.detectors[di].id
+                );
+            }
+            supported += verdicts
+                .iter()
+                .filter(|v| **v == context::Verdict::Supported)
+                .count();
+            suppressed += verdicts
+                .iter()
+                .filter(|v| **v == context::Verdict::Suppressed)
+                .count();
+        }
+        assert!(
+            supported > 2_000 && suppressed > 1_000,
+            "{supported} {suppressed}"
+        );
+    }
+
     #[test]
     fn negative_field_names_suppress_only_in_fields() {
         let e = builtin();
