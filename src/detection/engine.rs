@@ -495,6 +495,9 @@ pub struct Scratch {
     keyword_hits: Vec<(u16, usize, usize)>,
     /// Buffers of [`sort_by_owner`].
     sort_spare: Vec<(u16, usize, usize)>,
+    /// Matches of the keyword pass's second lane, reported after the first lane's
+    /// ([`for_each_overlapping_split`]).
+    keyword_later: Vec<(usize, usize, usize)>,
     sort_counts: Vec<usize>,
     /// Context words found by the keyword pass, standing as words: (start, end, word index
     /// into `Engine::context_roles`), by end.
@@ -832,6 +835,7 @@ impl Engine {
             windows: Vec::new(),
             keyword_hits: Vec::new(),
             sort_spare: Vec::new(),
+            keyword_later: Vec::new(),
             sort_counts: Vec::new(),
             context_words: Vec::new(),
             context_span: None,
@@ -1027,7 +1031,8 @@ impl Engine {
         if let (Some(dfa), false) = (&self.keywords, skip) {
             let lo = report.start.saturating_sub(self.keyword_pad);
             let hi = report.end.saturating_add(self.keyword_pad).min(hay.len());
-            for_each_overlapping(dfa, &hay[lo..hi], |s, e, id| {
+            let later = &mut scratch.keyword_later;
+            for_each_overlapping_split(dfa, &hay[lo..hi], later, |s, e, id| {
                 let (s, e) = (lo + s, lo + e);
                 // Only words that stand as words, by the rules the candidate's keyword and
                 // context checks apply (`sin` in `using` opens no window).
@@ -1709,10 +1714,13 @@ fn for_each_overlapping(dfa: &AcDfa, hay: &[u8], mut f: impl FnMut(usize, usize,
     let Ok(mut sid) = dfa.start_state(AcAnchored::No) else {
         return;
     };
-    for (i, &b) in hay.iter().enumerate() {
-        sid = dfa.next_state(AcAnchored::No, sid, b);
+    let mut at = 0;
+    while at < hay.len() {
+        let end;
+        (end, sid) = to_special(dfa, hay, at, sid);
+        at = end;
         if !dfa.is_special(sid) {
-            continue;
+            return;
         }
         if dfa.is_dead(sid) {
             return;
@@ -1720,10 +1728,117 @@ fn for_each_overlapping(dfa: &AcDfa, hay: &[u8], mut f: impl FnMut(usize, usize,
         if dfa.is_match(sid) {
             for k in 0..dfa.match_len(sid) {
                 let pid = dfa.match_pattern(sid, k);
-                f(i + 1 - dfa.pattern_len(pid), i + 1, pid.as_usize());
+                f(end - dfa.pattern_len(pid), end, pid.as_usize());
             }
         }
     }
+}
+
+/// Buffers shorter than this are walked in one lane by [`for_each_overlapping_split`].
+const TWO_LANES: usize = 2048;
+
+/// [`for_each_overlapping`] for long buffers: the same calls in the same order, from two
+/// walks of the DFA interleaved in one loop, over the first and the second half of `hay`.
+/// Each byte's transition waits on the previous one's (a table look-up indexed by the
+/// state), so one walk leaves the processor idle between look-ups; two independent walks fill
+/// that time. The second walk starts `max_pattern_len` bytes before the middle, from the start
+/// state: an Aho-Corasick state is the longest suffix of the text read that begins some
+/// pattern, so from the middle on it is the state the first walk would have had. Its matches
+/// (those ending after the middle) wait in `later` until the first walk has reported its own.
+fn for_each_overlapping_split(
+    dfa: &AcDfa,
+    hay: &[u8],
+    later: &mut Vec<(usize, usize, usize)>,
+    mut f: impl FnMut(usize, usize, usize),
+) {
+    let Ok(start) = dfa.start_state(AcAnchored::No) else {
+        return;
+    };
+    let overlap = dfa.max_pattern_len();
+    if hay.len() < TWO_LANES.max(4 * overlap) {
+        return for_each_overlapping(dfa, hay, f);
+    }
+    let mid = hay.len() / 2;
+    let report = |sid, end: usize, f: &mut dyn FnMut(usize, usize, usize)| {
+        for k in 0..dfa.match_len(sid) {
+            let pid = dfa.match_pattern(sid, k);
+            f(end - dfa.pattern_len(pid), end, pid.as_usize());
+        }
+    };
+    later.clear();
+    let (mut a, mut sa) = (0, start);
+    let (mut b, mut sb) = (mid - overlap, start);
+    while a < mid {
+        (a, sa, b, sb) = to_special_2(dfa, hay, (a, sa, mid), (b, sb));
+        if dfa.is_match(sa) {
+            report(sa, a, &mut f);
+        }
+        if b > mid && dfa.is_match(sb) {
+            report(sb, b, &mut |s, e, id| later.push((s, e, id)));
+        }
+    }
+    for &(s, e, id) in later.iter() {
+        f(s, e, id);
+    }
+    // The second walk's rest, alone: it is `overlap` bytes longer than the first.
+    while b < hay.len() {
+        (b, sb) = to_special(dfa, hay, b, sb);
+        if !dfa.is_match(sb) {
+            break;
+        }
+        report(sb, b, &mut f);
+    }
+}
+
+/// [`to_special`] for two walks at once: walk A over `hay[a..a_end]`, walk B from `b` on, a
+/// byte each per step, until either reaches a special state or A its end.
+#[inline(never)]
+fn to_special_2(
+    dfa: &AcDfa,
+    hay: &[u8],
+    (mut a, mut sa, a_end): (usize, aho_corasick::automaton::StateID, usize),
+    (mut b, mut sb): (usize, aho_corasick::automaton::StateID),
+) -> (
+    usize,
+    aho_corasick::automaton::StateID,
+    usize,
+    aho_corasick::automaton::StateID,
+) {
+    // B is never behind A's end by more than the buffer allows: it has `len - b >= a_end - a`
+    // bytes left, since it starts at most `mid` bytes before the end.
+    let (first, second) = (&hay[..a_end], &hay[b..]);
+    let lanes = first[a..].iter().zip(second);
+    for (&x, &y) in lanes {
+        sa = dfa.next_state(AcAnchored::No, sa, x);
+        sb = dfa.next_state(AcAnchored::No, sb, y);
+        a += 1;
+        b += 1;
+        if dfa.is_special(sa) || dfa.is_special(sb) {
+            break;
+        }
+    }
+    (a, sa, b, sb)
+}
+
+/// Runs `dfa` from state `sid` over `hay[at..]` up to and including the first byte that leads
+/// to a special (match or dead) state: returns the position after that byte and the state, or
+/// the end of `hay` and a plain state. A function of its own, so that the state and position
+/// stay in registers: inlined into the scan's large loop body, the state went through the stack
+/// on every byte, which lengthened each byte's chain of dependent loads.
+#[inline(never)]
+fn to_special(
+    dfa: &AcDfa,
+    hay: &[u8],
+    at: usize,
+    mut sid: aho_corasick::automaton::StateID,
+) -> (usize, aho_corasick::automaton::StateID) {
+    for (i, &b) in hay.iter().enumerate().skip(at) {
+        sid = dfa.next_state(AcAnchored::No, sid, b);
+        if dfa.is_special(sid) {
+            return (i + 1, sid);
+        }
+    }
+    (hay.len(), sid)
 }
 
 /// Calls `f(i)` for every capitalised word start in `hay`, in order: an ASCII capital at `i`,
@@ -2742,17 +2857,40 @@ mod tests {
             .expect("automaton");
         let mut next = crate::testing::numbers(7);
         let alphabet = b"telfonaphTELFONAPH -";
-        for len in 0..200 {
-            let hay: Vec<u8> = (0..len)
-                .map(|_| alphabet[next(alphabet.len() as u64) as usize])
-                .collect();
-            let mut got = Vec::new();
-            for_each_overlapping(&build, &hay, |s, e, p| got.push((s, e, p)));
+        // Short buffers, and long ones that the split walk takes in two lanes (around and
+        // past `TWO_LANES`, odd and even, words across the middle).
+        let lens = (0..200).chain((0..40).map(|i| TWO_LANES - 20 + i * 97));
+        for len in lens {
+            // Random letters and whole words (in either case), so that long words occur too,
+            // and one across the middle.
+            let mut hay: Vec<u8> = Vec::with_capacity(len + 8);
+            while hay.len() < len {
+                match next(3) {
+                    0 => {
+                        let w = words[next(words.len() as u64) as usize];
+                        hay.extend(w.bytes().map(|b| match next(2) {
+                            0 => b.to_ascii_uppercase(),
+                            _ => b.to_ascii_lowercase(),
+                        }));
+                    }
+                    _ => hay.push(alphabet[next(alphabet.len() as u64) as usize]),
+                }
+            }
+            hay.truncate(len);
+            if len >= TWO_LANES {
+                let at = len / 2 - next(7) as usize;
+                hay[at..at + 7].copy_from_slice(b"telefon");
+            }
             let want: Vec<_> = reference
                 .find_overlapping_iter(&hay)
                 .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
                 .collect();
+            let mut got = Vec::new();
+            for_each_overlapping(&build, &hay, |s, e, p| got.push((s, e, p)));
             assert_eq!(got, want, "{}", String::from_utf8_lossy(&hay));
+            let (mut split, mut later) = (Vec::new(), Vec::new());
+            for_each_overlapping_split(&build, &hay, &mut later, |s, e, p| split.push((s, e, p)));
+            assert_eq!(split, want, "split walk of {len} bytes");
         }
     }
 
