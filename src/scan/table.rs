@@ -176,9 +176,10 @@ struct Json {
     /// Per open object or array: the hash of the path to it plus the key being filled
     /// (objects), with that key; arrays repeat their parent's path.
     stack: Vec<Frame>,
-    /// Per stack depth: the current key of the object there (kept between objects, so that
-    /// keys are copied into buffers that are already there).
-    keys: Vec<String>,
+    /// Per stack depth: the current key of the object there, as raw bytes (kept between
+    /// objects, so that keys are copied into buffers that are already there; decoded only
+    /// when a new path is interned, not for every key of every line).
+    keys: Vec<Vec<u8>>,
     /// Inside an object, before the `:` of the next key.
     expect_key: bool,
     /// Path hash → context index; the path text is built only the first time. (The key
@@ -217,15 +218,15 @@ impl Json {
     }
 
     fn path(&self) -> String {
-        let mut p = String::new();
+        let mut p = Vec::new();
         let keys = self.stack.iter().zip(&self.keys).filter(|(f, _)| f.keyed);
         for (_, k) in keys {
             if !p.is_empty() {
-                p.push('.');
+                p.push(b'.');
             }
-            p.push_str(k);
+            p.extend_from_slice(k);
         }
-        p
+        String::from_utf8_lossy(&p).into_owned()
     }
 
     fn intern(&mut self, engine: &Engine) -> usize {
@@ -249,7 +250,7 @@ impl Json {
             object,
         });
         if self.keys.len() < self.stack.len() {
-            self.keys.push(String::new());
+            self.keys.push(Vec::new());
         }
         self.expect_key = object;
     }
@@ -289,7 +290,7 @@ impl Structure for Json {
                             top.hash = fnv(fnv(top.base, b"."), key);
                             top.keyed = true;
                             buf.clear();
-                            buf.push_str(&String::from_utf8_lossy(key));
+                            buf.extend_from_slice(key);
                         }
                     } else if !self.stack.is_empty() {
                         let ctx = self.intern(engine);
