@@ -204,8 +204,10 @@ impl Neighbourhood {
 impl ContextMatcher {
     /// What a field name (a column name, CSV header or JSON key path such as
     /// `customer.birth_date`) says about the values under it: a negative word or a negative
-    /// field name (`negative_fields`) suppresses them, a context word supports them. Word rules are the same as in text (`birth_date`,
-    /// `dateOfBirth` and `dob` all contain whole words).
+    /// field name (`negative_fields`) suppresses them, a context word supports them. Word rules
+    /// are the same as in text (`birth_date`, `dateOfBirth` and `dob` all contain whole words).
+    /// The engine gets the same verdicts for all detectors at once from its keyword pass
+    /// (`Engine::field_context`); this is its fallback and its check.
     pub fn evaluate_name(&self, name: &[u8]) -> Verdict {
         if self.negative_field(name) {
             return Verdict::Suppressed;

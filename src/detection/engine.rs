@@ -667,8 +667,9 @@ impl Engine {
                     .into()
                 })
         };
-        // The second thread, which finishes first, also loads the name lists the `person_name` validator would otherwise load
-        // on the first capitalised word, while the scan's threads wait.
+        // The second thread, which finishes first, also loads the name lists the `person_name`
+        // validator would otherwise load on the first capitalised word, while the scan's
+        // threads wait.
         let names = detectors.iter().any(|d| {
             d.validator
                 .as_ref()
