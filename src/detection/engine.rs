@@ -1760,22 +1760,16 @@ fn for_each_overlapping_split(
         return for_each_overlapping(dfa, hay, f);
     }
     let mid = hay.len() / 2;
-    let report = |sid, end: usize, f: &mut dyn FnMut(usize, usize, usize)| {
-        for k in 0..dfa.match_len(sid) {
-            let pid = dfa.match_pattern(sid, k);
-            f(end - dfa.pattern_len(pid), end, pid.as_usize());
-        }
-    };
     later.clear();
     let (mut a, mut sa) = (0, start);
     let (mut b, mut sb) = (mid - overlap, start);
     while a < mid {
         (a, sa, b, sb) = to_special_2(dfa, hay, (a, sa, mid), (b, sb));
         if dfa.is_match(sa) {
-            report(sa, a, &mut f);
+            report_matches(dfa, sa, a, &mut f);
         }
         if b > mid && dfa.is_match(sb) {
-            report(sb, b, &mut |s, e, id| later.push((s, e, id)));
+            report_matches(dfa, sb, b, &mut |s, e, id| later.push((s, e, id)));
         }
     }
     for &(s, e, id) in later.iter() {
@@ -1787,7 +1781,21 @@ fn for_each_overlapping_split(
         if !dfa.is_match(sb) {
             break;
         }
-        report(sb, b, &mut f);
+        report_matches(dfa, sb, b, &mut f);
+    }
+}
+
+/// Calls `f(start, end, pattern)` for each match of the match state `sid` reached at `end`.
+#[inline]
+fn report_matches(
+    dfa: &AcDfa,
+    sid: aho_corasick::automaton::StateID,
+    end: usize,
+    f: &mut impl FnMut(usize, usize, usize),
+) {
+    for k in 0..dfa.match_len(sid) {
+        let pid = dfa.match_pattern(sid, k);
+        f(end - dfa.pattern_len(pid), end, pid.as_usize());
     }
 }
 
