@@ -1738,14 +1738,20 @@ fn for_each_overlapping(dfa: &AcDfa, hay: &[u8], mut f: impl FnMut(usize, usize,
 /// Buffers shorter than this are walked in one lane by [`for_each_overlapping_split`].
 const TWO_LANES: usize = 2048;
 
+/// Pieces of this many bytes (the last up to twice as many) are walked in two lanes each by
+/// [`for_each_overlapping_split`]: the second lane's matches wait in a buffer, which pieces
+/// keep small however long the buffer is.
+const PIECE: usize = 256 << 10;
+
 /// [`for_each_overlapping`] for long buffers: the same calls in the same order, from two
-/// walks of the DFA interleaved in one loop, over the first and the second half of `hay`.
-/// Each byte's transition waits on the previous one's (a table look-up indexed by the
-/// state), so one walk leaves the processor idle between look-ups; two independent walks fill
-/// that time. The second walk starts `max_pattern_len` bytes before the middle, from the start
-/// state: an Aho-Corasick state is the longest suffix of the text read that begins some
+/// walks of the DFA interleaved in one loop, over the first and the second half of each piece
+/// of `hay`. Each byte's transition waits on the previous one's (a table look-up indexed by
+/// the state), so one walk leaves the processor idle between look-ups; two independent walks
+/// fill that time. The second walk starts `max_pattern_len` bytes before the middle, from the
+/// start state: an Aho-Corasick state is the longest suffix of the text read that begins some
 /// pattern, so from the middle on it is the state the first walk would have had. Its matches
-/// (those ending after the middle) wait in `later` until the first walk has reported its own.
+/// (those ending after the middle) wait in `later` until the first walk has reported its own;
+/// its state at the end of the piece is where the next piece's first walk starts.
 fn for_each_overlapping_split(
     dfa: &AcDfa,
     hay: &[u8],
@@ -1759,14 +1765,39 @@ fn for_each_overlapping_split(
     if hay.len() < TWO_LANES.max(4 * overlap) {
         return for_each_overlapping(dfa, hay, f);
     }
-    let mid = hay.len() / 2;
+    let mut sid = start;
+    let mut from = 0;
+    while from < hay.len() {
+        let to = if hay.len() - from < 2 * PIECE {
+            hay.len()
+        } else {
+            from + PIECE
+        };
+        sid = two_lanes(dfa, &hay[..to], (from, sid), later, &mut f);
+        from = to;
+    }
+}
+
+/// One piece of [`for_each_overlapping_split`]: `hay[from..]`, the first walk starting in
+/// state `sid` (the true state at `from`). Returns the state at the end of `hay`.
+fn two_lanes(
+    dfa: &AcDfa,
+    hay: &[u8],
+    (from, sid): (usize, aho_corasick::automaton::StateID),
+    later: &mut Vec<(usize, usize, usize)>,
+    f: &mut impl FnMut(usize, usize, usize),
+) -> aho_corasick::automaton::StateID {
+    let Ok(start) = dfa.start_state(AcAnchored::No) else {
+        return sid;
+    };
+    let mid = from + (hay.len() - from) / 2;
     later.clear();
-    let (mut a, mut sa) = (0, start);
-    let (mut b, mut sb) = (mid - overlap, start);
+    let (mut a, mut sa) = (from, sid);
+    let (mut b, mut sb) = (mid.saturating_sub(dfa.max_pattern_len()), start);
     while a < mid {
         (a, sa, b, sb) = to_special_2(dfa, hay, (a, sa, mid), (b, sb));
         if dfa.is_match(sa) {
-            report_matches(dfa, sa, a, &mut f);
+            report_matches(dfa, sa, a, f);
         }
         if b > mid && dfa.is_match(sb) {
             report_matches(dfa, sb, b, &mut |s, e, id| later.push((s, e, id)));
@@ -1775,14 +1806,15 @@ fn for_each_overlapping_split(
     for &(s, e, id) in later.iter() {
         f(s, e, id);
     }
-    // The second walk's rest, alone: it is `overlap` bytes longer than the first.
+    // The second walk's rest, alone: it is longer than the first.
     while b < hay.len() {
         (b, sb) = to_special(dfa, hay, b, sb);
         if !dfa.is_match(sb) {
             break;
         }
-        report_matches(dfa, sb, b, &mut f);
+        report_matches(dfa, sb, b, f);
     }
+    sb
 }
 
 /// Calls `f(start, end, pattern)` for each match of the match state `sid` reached at `end`.
@@ -2868,7 +2900,9 @@ mod tests {
         let alphabet = b"telfonaphTELFONAPH -";
         // Short buffers, and long ones that the split walk takes in two lanes (around and
         // past `TWO_LANES`, odd and even, words across the middle).
-        let lens = (0..200).chain((0..40).map(|i| TWO_LANES - 20 + i * 97));
+        let lens = (0..200)
+            .chain((0..40).map(|i| TWO_LANES - 20 + i * 97))
+            .chain([2 * PIECE - 1, 2 * PIECE, 3 * PIECE + 123, 4 * PIECE + 7]);
         for len in lens {
             // Random letters and whole words (in either case), so that long words occur too,
             // and one across the middle.
@@ -2886,9 +2920,13 @@ mod tests {
                 }
             }
             hay.truncate(len);
-            if len >= TWO_LANES {
-                let at = len / 2 - next(7) as usize;
-                hay[at..at + 7].copy_from_slice(b"telefon");
+            // Across the middle of the buffer, and of and between the pieces of long ones.
+            let marks = (1..=len / PIECE).flat_map(|k| [k * PIECE, k * PIECE - PIECE / 2]);
+            for mark in marks.chain([len / 2]).filter(|_| len >= TWO_LANES) {
+                let at = mark - next(7) as usize;
+                if at + 7 <= len {
+                    hay[at..at + 7].copy_from_slice(b"telefon");
+                }
             }
             let want: Vec<_> = reference
                 .find_overlapping_iter(&hay)
