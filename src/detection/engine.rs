@@ -1712,27 +1712,27 @@ pub fn for_each_colon_run(hay: &[u8], mut f: impl FnMut(usize, usize)) {
 /// position and state in memory between calls, which cost about an eighth more per byte.
 fn for_each_overlapping(dfa: &AcDfa, hay: &[u8], mut f: impl FnMut(usize, usize, usize)) {
     // (An unanchored DFA always has a start state, and `Standard` semantics no dead state.)
-    let Ok(mut sid) = dfa.start_state(AcAnchored::No) else {
-        return;
-    };
-    let mut at = 0;
-    while at < hay.len() {
-        let end;
-        (end, sid) = to_special(dfa, hay, at, sid);
-        at = end;
-        if !dfa.is_special(sid) {
-            return;
-        }
-        if dfa.is_dead(sid) {
-            return;
-        }
-        if dfa.is_match(sid) {
-            for k in 0..dfa.match_len(sid) {
-                let pid = dfa.match_pattern(sid, k);
-                f(end - dfa.pattern_len(pid), end, pid.as_usize());
-            }
-        }
+    if let Ok(start) = dfa.start_state(AcAnchored::No) {
+        one_lane(dfa, hay, (0, start), &mut f);
     }
+}
+
+/// Walks `dfa` over `hay[at..]` from state `sid`, reporting every match to `f`; returns the
+/// state at the end of `hay` (or the dead state, where the walk stops).
+fn one_lane(
+    dfa: &AcDfa,
+    hay: &[u8],
+    (mut at, mut sid): (usize, aho_corasick::automaton::StateID),
+    f: &mut impl FnMut(usize, usize, usize),
+) -> aho_corasick::automaton::StateID {
+    while at < hay.len() {
+        (at, sid) = to_special(dfa, hay, at, sid);
+        if !dfa.is_match(sid) {
+            break;
+        }
+        report_matches(dfa, sid, at, f);
+    }
+    sid
 }
 
 /// Buffers shorter than this are walked in one lane by [`for_each_overlapping_split`].
@@ -1773,23 +1773,25 @@ fn for_each_overlapping_split(
         } else {
             from + PIECE
         };
-        sid = two_lanes(dfa, &hay[..to], (from, sid), later, &mut f);
+        sid = two_lanes(dfa, &hay[..to], (from, sid, start), later, &mut f);
         from = to;
     }
 }
 
 /// One piece of [`for_each_overlapping_split`]: `hay[from..]`, the first walk starting in
-/// state `sid` (the true state at `from`). Returns the state at the end of `hay`.
+/// state `sid` (the true state at `from`), the second in the DFA's `start` state. Returns the
+/// state at the end of `hay`.
 fn two_lanes(
     dfa: &AcDfa,
     hay: &[u8],
-    (from, sid): (usize, aho_corasick::automaton::StateID),
+    (from, sid, start): (
+        usize,
+        aho_corasick::automaton::StateID,
+        aho_corasick::automaton::StateID,
+    ),
     later: &mut Vec<(usize, usize, usize)>,
     f: &mut impl FnMut(usize, usize, usize),
 ) -> aho_corasick::automaton::StateID {
-    let Ok(start) = dfa.start_state(AcAnchored::No) else {
-        return sid;
-    };
     let mid = from + (hay.len() - from) / 2;
     later.clear();
     let (mut a, mut sa) = (from, sid);
@@ -1807,14 +1809,7 @@ fn two_lanes(
         f(s, e, id);
     }
     // The second walk's rest, alone: it is longer than the first.
-    while b < hay.len() {
-        (b, sb) = to_special(dfa, hay, b, sb);
-        if !dfa.is_match(sb) {
-            break;
-        }
-        report_matches(dfa, sb, b, f);
-    }
-    sb
+    one_lane(dfa, hay, (b, sb), f)
 }
 
 /// Calls `f(start, end, pattern)` for each match of the match state `sid` reached at `end`.
