@@ -42,6 +42,7 @@ use regex_syntax::hir::{self, Hir};
 use super::analyze;
 use super::catalog::{Catalog, Detector, Prefilter};
 use super::context::{self, ContextMatcher, Words};
+use super::name_shapes::{self, NameShapes};
 use super::validate::{self, Ctx, Verdict};
 use crate::error::{DetectorError, Result};
 
@@ -139,6 +140,9 @@ struct Group {
     /// Whether every pattern's matches hold a line feed only as their first or last byte
     /// ([`analyze::within_line`]).
     within_line: bool,
+    /// The token-level matcher that stands in for `regex` and `all` (the built-in
+    /// `person_name` patterns).
+    shapes: Option<NameShapes>,
 }
 
 impl Group {
@@ -345,7 +349,19 @@ fn compile_group(
         }
         _ => None,
     };
+    let shapes = match trigger {
+        Trigger::Capitalised(d) if patterns.iter().all(|&(pd, _)| pd == d) => {
+            let d = &detectors[usize::from(d)];
+            let all = patterns
+                .iter()
+                .map(|&(_, p)| usize::from(p))
+                .eq(0..d.patterns.len());
+            all.then(|| NameShapes::new(d)).flatten()
+        }
+        _ => None,
+    };
     Ok(Group {
+        shapes,
         gate,
         within_line: hirs.iter().all(|h| analyze::within_line(h)),
         trigger,
@@ -511,6 +527,8 @@ pub struct Scratch {
     digit_runs: Vec<(usize, usize)>,
     hits: Vec<Hit>,
     field: FieldContext,
+    /// Where a [`NameShapes`] group's patterns may start in the current window.
+    shape_starts: Vec<usize>,
 }
 
 impl Scratch {
@@ -844,6 +862,7 @@ impl Engine {
             digit_runs: Vec::new(),
             hits: Vec::new(),
             field: FieldContext::default(),
+            shape_starts: Vec::new(),
         }
     }
 
@@ -1222,6 +1241,9 @@ impl Engine {
         scratch: &mut Scratch,
     ) {
         let group = &self.groups[gi];
+        if let Some(shapes) = &group.shapes {
+            return self.search_shapes(gi, shapes, hay, window, report, scratch);
+        }
         let mut at = window.start;
         while at < window.end {
             let input = Input::new(hay).range(at..window.end);
@@ -1287,6 +1309,34 @@ impl Engine {
         report: &Range<usize>,
         scratch: &mut Scratch,
     ) -> Option<usize> {
+        let (start, end) = self.value_span(gi, pid, start, end, hay, scratch)?;
+        self.candidate(
+            self.groups[gi].patterns[pid.as_usize()],
+            hay,
+            start,
+            end,
+            report,
+            &mut scratch.hits,
+            &scratch.field,
+            FoundWords {
+                words: &scratch.context_words,
+                keywords: &scratch.keyword_hits,
+                span: scratch.context_span.as_ref(),
+            },
+        )
+    }
+
+    /// The reported span of the match `start..end` of group pattern `pid`: its `value` group
+    /// if it has one.
+    fn value_span(
+        &self,
+        gi: usize,
+        pid: PatternID,
+        start: usize,
+        end: usize,
+        hay: &[u8],
+        scratch: &mut Scratch,
+    ) -> Option<(usize, usize)> {
         let group = &self.groups[gi];
         let (mut start, mut end) = (start, end);
         match &group.value_group[pid.as_usize()] {
@@ -1326,20 +1376,112 @@ impl Engine {
                 };
             }
         }
-        self.candidate(
-            group.patterns[pid.as_usize()],
-            hay,
-            start,
-            end,
-            report,
-            &mut scratch.hits,
-            &scratch.field,
-            FoundWords {
-                words: &scratch.context_words,
-                keywords: &scratch.keyword_hits,
-                span: scratch.context_span.as_ref(),
-            },
-        )
+        Some((start, end))
+    }
+
+    /// [`Self::search_window`] for a group whose patterns [`NameShapes`] matches: the same
+    /// candidates in the same order, found token by token instead of by the group's regex
+    /// (debug builds check each step against the regex).
+    fn search_shapes(
+        &self,
+        gi: usize,
+        shapes: &NameShapes,
+        hay: &[u8],
+        window: Range<usize>,
+        report: &Range<usize>,
+        scratch: &mut Scratch,
+    ) {
+        let group = &self.groups[gi];
+        let mut starts = std::mem::take(&mut scratch.shape_starts);
+        shapes.starts(hay, window.start, window.end, &mut starts);
+        let mut at = window.start;
+        let mut found = [None; name_shapes::PATTERNS.len()];
+        for &p in &starts {
+            if p < at {
+                continue;
+            }
+            if p >= report.end {
+                break;
+            }
+            if !shapes.at(hay, p, window.end, &mut found) {
+                continue;
+            }
+            #[cfg(debug_assertions)]
+            self.check_shapes(gi, hay, at..window.end, p, &found, scratch);
+            let mut best_end = None;
+            for (pid, shape) in found.iter().enumerate() {
+                let Some(shape) = shape else { continue };
+                let end = self.candidate(
+                    group.patterns[pid],
+                    hay,
+                    shape.value.0,
+                    shape.value.1,
+                    report,
+                    &mut scratch.hits,
+                    &scratch.field,
+                    FoundWords {
+                        words: &scratch.context_words,
+                        keywords: &scratch.keyword_hits,
+                        span: scratch.context_span.as_ref(),
+                    },
+                );
+                best_end = best_end.max(end);
+            }
+            at = best_end.unwrap_or(0).max(p + 1);
+        }
+        // The regex finds nothing more before the report's end either.
+        #[cfg(debug_assertions)]
+        if at < window.end {
+            let input = Input::new(hay).range(at..window.end);
+            let m = group.regex.search_with(&mut scratch.caches[gi], &input);
+            debug_assert!(
+                m.is_none_or(|m| m.start() >= report.end),
+                "name shapes missed {m:?} in {:?}",
+                String::from_utf8_lossy(&hay[at..window.end])
+            );
+        }
+        scratch.shape_starts = starts;
+    }
+
+    /// Checks one step of [`Self::search_shapes`] against the group's regex: its first match
+    /// from `range.start` starts at `p` with the first pattern found there, and every
+    /// pattern's anchored match at `p` ends, and has its value, where the shapes say.
+    #[cfg(debug_assertions)]
+    fn check_shapes(
+        &self,
+        gi: usize,
+        hay: &[u8],
+        range: Range<usize>,
+        p: usize,
+        found: &[Option<name_shapes::Shape>],
+        scratch: &mut Scratch,
+    ) {
+        let group = &self.groups[gi];
+        let text = || String::from_utf8_lossy(&hay[range.clone()]).into_owned();
+        let input = Input::new(hay).range(range.clone());
+        let m = group.regex.search_with(&mut scratch.caches[gi], &input);
+        let first = found.iter().position(Option::is_some);
+        assert_eq!(
+            m.map(|m| (m.start(), m.pattern().as_usize(), m.end())),
+            first.and_then(|pid| found[pid].map(|s| (p, pid, s.end))),
+            "first name match in {:?}",
+            text()
+        );
+        for (pid, shape) in found.iter().enumerate() {
+            let id = PatternID::new_unchecked(pid);
+            let input = Input::new(hay)
+                .range(p..range.end)
+                .anchored(Anchored::Pattern(id));
+            let m = group.regex.search_with(&mut scratch.caches[gi], &input);
+            let value = m.and_then(|m| self.value_span(gi, id, m.start(), m.end(), hay, scratch));
+            assert_eq!(
+                m.map(|m| m.end()).zip(value),
+                shape.map(|s| (s.end, s.value)),
+                "pattern {} at {p} in {:?}",
+                name_shapes::PATTERNS[pid],
+                text()
+            );
+        }
     }
 
     /// The span of the `value` group in the match `span` of group pattern `pid`, by the
@@ -1924,23 +2066,23 @@ pub fn for_each_capitalised(hay: &[u8], mut f: impl FnMut(usize)) {
 
 /// Byte classes of a block of at most 64 bytes, as bitmasks (bit `i` for `block[i]`).
 #[derive(Debug, PartialEq, Eq)]
-struct Classes {
+pub(super) struct Classes {
     /// `A`..=`Z`.
-    upper: u64,
+    pub(super) upper: u64,
     /// `a`..=`z`.
-    lower: u64,
+    pub(super) lower: u64,
     /// `0`..=`9`.
-    digit: u64,
+    pub(super) digit: u64,
     /// 0xC3..=0xC5 ([`latin_lead_mask`]).
-    lead: u64,
+    pub(super) lead: u64,
     /// 0x80 and above.
-    high: u64,
+    pub(super) high: u64,
 }
 
 /// The [`Classes`] of `block` (`block.len() <= 64`): SSE2 on x86-64 (a shorter block is
 /// padded with zero bytes, which are in no class), otherwise SWAR.
 #[inline]
-fn classes(block: &[u8]) -> Classes {
+pub(super) fn classes(block: &[u8]) -> Classes {
     #[cfg(target_arch = "x86_64")]
     return sse2::classes(&sse2::padded(block));
     #[cfg(not(target_arch = "x86_64"))]
@@ -2316,6 +2458,151 @@ mod tests {
         let mut scratch = e.scratch();
         e.scan(line, 0..line.len(), &mut scratch);
         scratch.hits().to_vec()
+    }
+
+    /// Lines of name-like tokens joined by separators, from a fixed seed: names with prefixes,
+    /// hyphens, accents and overlong words, all-capitals names, initials, particles, titles,
+    /// labels, cell separators, quotes, stray UTF-8 bytes and line ends.
+    fn name_soup(count: usize) -> Vec<Vec<u8>> {
+        let tokens: &[&[u8]] = &[
+            b"Jane",
+            b"Doe",
+            b"Mark",
+            b"Rose",
+            b"Hoffmann",
+            b"Giulia",
+            b"Rossi",
+            b"Smith",
+            b"McDonald",
+            b"Mcdonald",
+            b"MacLeod",
+            b"O'Brien",
+            b"D'Angelo",
+            b"DeVries",
+            b"Dean",
+            b"LeBlanc",
+            b"Anne-Marie",
+            b"Doe-smith",
+            b"Jean-Luc",
+            "Élodie".as_bytes(),
+            "Müller".as_bytes(),
+            "Łukasz".as_bytes(),
+            b"DOE",
+            b"DUPONT",
+            "GARCÍA".as_bytes(),
+            b"SMITH-JONES",
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+            b"Abcdefghijklmnopqrstuvwxyz",
+            b"Abcdefghijklmnopqrst",
+            b"J.",
+            b"F.",
+            b"van",
+            b"de",
+            b"der",
+            b"della",
+            b"y",
+            b"dexyz",
+            b"Mr",
+            b"Mrs.",
+            b"Ms",
+            b"Dr.",
+            b"Frau",
+            b"Herr",
+            b"Sig.ra",
+            b"Sig.",
+            b"M.",
+            b"Mme",
+            b"Sehr geehrte",
+            b"Sehr geehrter",
+            b"Dear",
+            b"Hi",
+            b"Dhr.",
+            b"name:",
+            b"Name =",
+            b"surname\":",
+            b"\"name\": \"",
+            b"nom :",
+            b"vorname=",
+            b"username:",
+            b"apellidos:",
+            b"apellido :",
+            "prénom:".as_bytes(),
+            b"NAME\t:",
+            b"the",
+            b"hello",
+            b"Street",
+            b"Hope",
+            b"12",
+            b"x",
+            b"_",
+            b"__Jane",
+            b"Jane_",
+            b"\xc3",
+            b"\x80",
+            b"\x9eX",
+            b"\xe2\x80\x99",
+            b"-",
+            b"'",
+            b"\"",
+        ];
+        let seps: &[&[u8]] = &[
+            b" ", b" ", b" ", b"  ", b"   ", b",", b", ", b";", b"\t", b"|", b"\n", b"\r\n", b"",
+            b":", b"=", b".", b"-",
+        ];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        (0..count)
+            .map(|_| {
+                let mut line = Vec::new();
+                for i in 0..2 + next(9) {
+                    if i > 0 {
+                        line.extend_from_slice(seps[next(seps.len())]);
+                    }
+                    line.extend_from_slice(tokens[next(tokens.len())]);
+                }
+                line
+            })
+            .collect()
+    }
+
+    /// The token-level matcher of the built-in name patterns (`name_shapes`) finds what the
+    /// patterns' regex finds: the same hits on the same lines, scanned whole, as a field
+    /// value (where `whole_field` applies) and with the report ending inside the line. (Debug
+    /// builds also check every step of every window against the regex.)
+    #[test]
+    fn name_shapes_find_what_the_regex_finds() {
+        let fast = builtin();
+        let mut slow = builtin();
+        let mut replaced = 0;
+        for g in &mut slow.groups {
+            replaced += usize::from(g.shapes.take().is_some());
+        }
+        assert_eq!(replaced, 1, "the person_name group uses the name shapes");
+        let field = fast.field_context("customer_name");
+        let (mut a, mut b) = (fast.scratch(), slow.scratch());
+        let mut found = 0;
+        for line in name_soup(4000) {
+            for report in [0..line.len(), 0..line.len() / 2] {
+                fast.scan(&line, report.clone(), &mut a);
+                slow.scan(&line, report.clone(), &mut b);
+                assert_eq!(a.hits(), b.hits(), "{:?}", String::from_utf8_lossy(&line));
+                found += a.hits().len();
+            }
+            fast.scan_field(&line, 0..line.len(), &mut a, &field);
+            slow.scan_field(&line, 0..line.len(), &mut b, &field);
+            assert_eq!(
+                a.hits(),
+                b.hits(),
+                "field {:?}",
+                String::from_utf8_lossy(&line)
+            );
+        }
+        assert!(found > 1000, "the soup holds names: {found} hits");
     }
 
     /// The name prefilter (`name_words`) opens windows only around words that may belong to an

@@ -11,6 +11,7 @@ pub mod engine;
 pub mod examples;
 pub mod lists;
 pub mod mask;
+pub mod name_shapes;
 pub mod spec;
 pub mod validate;
 

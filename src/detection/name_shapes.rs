@@ -1,0 +1,781 @@
+//! A token-level matcher for the built-in `person_name` patterns.
+//!
+//! `detectors/person_name.toml` declares eight patterns: sequences of capitalised words,
+//! initials, particles, titles and labels between word boundaries. Searched as one
+//! multi-pattern regex, they cost a lazy DFA whose states (built per thread, from word lists
+//! and counted letters) outgrow the cache, a reverse search per match, and an anchored search
+//! per other pattern that matches at the same start.
+//!
+//! [`NameShapes`] walks the tokens instead. At each position where a pattern can start (a
+//! non-word byte before a capital, a label before its `:` or `=`, the haystack's start) it
+//! finds every pattern's match anchored there, as the regex would: alternatives in their
+//! order, greedy repetitions, and backtracking wherever it can change where a match ends.
+//! The engine then judges these matches exactly as it judges the regex's
+//! ([`super::engine`]'s window search).
+//!
+//! The patterns stay the definition. [`NameShapes::new`] accepts only the pattern sources this
+//! module was written against (a fingerprint); a catalogue with other name patterns is searched
+//! with the regex. Debug builds check every window this matcher searches against the regex,
+//! and a test compares both on generated text.
+
+use super::catalog::Detector;
+use super::engine::classes;
+use super::lists;
+
+/// The patterns, in the detector file's order (group-local pattern ids).
+pub const PATTERNS: [&str; 8] = [
+    "first_last",
+    "first_middle_last",
+    "last_comma_first",
+    "first_caps_last",
+    "separated_cells",
+    "honorific",
+    "labelled",
+    "whole_field",
+];
+
+/// FNV-1a of the eight patterns' sources (before word lists are expanded), each followed by a
+/// zero byte. Update it only after checking this module against changed patterns.
+const FINGERPRINT: u64 = 0x577d_4b19_344e_bde9;
+
+/// Letters after a capital: `[a-z\x80-\xbf\xc3-\xc5]`.
+const LOWER: u8 = 1;
+/// A capital that starts a word: `[A-Z\xc3-\xc5]`.
+const UPPER: u8 = 2;
+/// A letter of an all-capitals word: `[A-Z\x80-\x9e\xc3-\xc5]`.
+const CAPS: u8 = 4;
+/// A word boundary: `[^\w\x80-\xff]`.
+const BOUNDARY: u8 = 8;
+/// A cell separator: `[,;\t|]`.
+const SEP: u8 = 16;
+/// A byte a pattern's first token can start with (after a boundary).
+const FIRST: u8 = 32;
+
+/// Byte classes, a bit each.
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        let mut bits = 0;
+        if c.is_ascii_lowercase() || (c >= 0x80 && c <= 0xbf) || (c >= 0xc3 && c <= 0xc5) {
+            bits |= LOWER;
+        }
+        if c.is_ascii_uppercase() || (c >= 0xc3 && c <= 0xc5) {
+            bits |= UPPER;
+        }
+        if c.is_ascii_uppercase() || (c >= 0x80 && c <= 0x9e) || (c >= 0xc3 && c <= 0xc5) {
+            bits |= CAPS | FIRST;
+        }
+        if c < 0x80 && !c.is_ascii_alphanumeric() && c != b'_' {
+            bits |= BOUNDARY;
+        }
+        if matches!(c, b',' | b';' | b'\t' | b'|') {
+            bits |= SEP;
+        }
+        t[b] = bits;
+        b += 1;
+    }
+    t
+};
+
+#[inline]
+fn is(b: u8, class: u8) -> bool {
+    CLASS[usize::from(b)] & class != 0
+}
+
+/// The `labelled` pattern's labels (ASCII case-insensitive), in its order; `apellidos?` is
+/// greedy, so `apellidos` comes first.
+const LABELS: [&[u8]; 14] = [
+    b"name",
+    b"names",
+    b"nom",
+    b"nombre",
+    b"nome",
+    b"naam",
+    b"vorname",
+    b"nachname",
+    "prénom".as_bytes(),
+    b"pr\xc3\xa9nom",
+    b"apellidos",
+    b"apellido",
+    b"cognome",
+    b"surname",
+];
+
+/// One pattern's match anchored at a position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shape {
+    /// End of the whole match.
+    pub end: usize,
+    /// The `value` group.
+    pub value: (usize, usize),
+}
+
+/// Up to eight positions in order of preference.
+#[derive(Default, Clone, Copy)]
+struct Ends {
+    at: [usize; 8],
+    len: usize,
+}
+
+impl Ends {
+    fn push(&mut self, e: usize) {
+        if self.len < self.at.len() {
+            self.at[self.len] = e;
+            self.len += 1;
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        self.at[..self.len].iter().copied()
+    }
+}
+
+/// A title before a name: an honorific (which may take a `.`) or a salutation.
+#[derive(Debug)]
+struct Title {
+    text: &'static [u8],
+    dot: bool,
+}
+
+/// The matcher (see the module documentation).
+#[derive(Debug)]
+pub struct NameShapes {
+    /// Name particles (`van`, `de`), packed little-endian into integers (all are at most
+    /// eight ASCII lower-case letters), sorted.
+    particles: Vec<u64>,
+    /// Titles in the pattern's order (honorifics, then salutations, each list longest
+    /// first), grouped by first byte: only titles with the same first byte can both match
+    /// at one place, and their order is kept.
+    titles: Vec<Title>,
+    /// Per first byte: the range of `titles` that start with it.
+    title_first: [(u16, u16); 256],
+}
+
+/// FNV-1a over each pattern's source and a zero byte.
+fn fingerprint(sources: &[&str]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for s in sources {
+        for &b in s.as_bytes().iter().chain(&[0]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
+}
+
+/// A list's entries longest first, as the regex's alternation has them
+/// ([`lists::expand_regex`]).
+fn longest_first(name: &str) -> Option<Vec<&'static str>> {
+    let mut list = lists::entries(name)?;
+    list.sort_by_key(|e| std::cmp::Reverse(e.len()));
+    Some(list)
+}
+
+impl NameShapes {
+    /// The matcher for `detector`, if its patterns are the ones this module implements and the
+    /// word lists they use have the shapes it relies on.
+    pub fn new(detector: &Detector) -> Option<NameShapes> {
+        let sources: Vec<&str> = detector.patterns.iter().map(|p| p.regex.as_str()).collect();
+        let names = detector.patterns.iter().map(|p| &*p.name);
+        if !names.eq(PATTERNS) || fingerprint(&sources) != FINGERPRINT {
+            return None;
+        }
+        let mut particles = Vec::new();
+        for p in longest_first("name_particles")? {
+            if p.is_empty() || p.len() > 8 || !p.bytes().all(|b| b.is_ascii_lowercase()) {
+                return None;
+            }
+            particles.push(pack(p.as_bytes()));
+        }
+        particles.sort_unstable();
+        let honorifics = longest_first("honorifics")?.into_iter().map(|t| (t, true));
+        let salutations = longest_first("salutations")?
+            .into_iter()
+            .map(|t| (t, false));
+        let mut titles = Vec::new();
+        for (text, dot) in honorifics.chain(salutations) {
+            let first = *text.as_bytes().first()?;
+            // Stems (`word*`) would need a repetition; every title must start with a byte
+            // after which candidates are looked for.
+            if text.ends_with('*') || !is(first, FIRST) {
+                return None;
+            }
+            titles.push(Title {
+                text: text.as_bytes(),
+                dot,
+            });
+        }
+        titles.sort_by_key(|t| t.text[0]);
+        let mut title_first = [(0, 0); 256];
+        for (i, t) in titles.iter().enumerate() {
+            let range = &mut title_first[usize::from(t.text[0])];
+            if range.1 == 0 {
+                range.0 = i as u16;
+            }
+            range.1 = i as u16 + 1;
+        }
+        Some(NameShapes {
+            particles,
+            titles,
+            title_first,
+        })
+    }
+
+    /// Appends to `out`, in increasing order, every position in `from..to` where some pattern
+    /// may match (a superset): the haystack's start, a non-word byte before a byte a first
+    /// token can start with, and the start of a label followed by `:` or `=`.
+    pub fn starts(&self, hay: &[u8], from: usize, to: usize, out: &mut Vec<usize>) {
+        out.clear();
+        if from == 0 && to > 0 {
+            out.push(0);
+        }
+        let to = to.min(hay.len());
+        if to < from + 2 {
+            return;
+        }
+        // 64 bytes at a time: non-word bytes before capitals or non-ASCII bytes (a superset of
+        // the bytes that can start a first token), then each such pair checked.
+        let mut base = from;
+        while base + 1 < to {
+            let block = &hay[base..to.min(base + 64)];
+            let len = block.len();
+            let c = classes(block);
+            let valid = u64::MAX >> (64 - len);
+            let boundary = !(c.upper | c.lower | c.digit | c.high) & valid;
+            let next = hay
+                .get(base + len)
+                .is_some_and(|&b| b.is_ascii_uppercase() || b >= 0x80);
+            let first = ((c.upper | c.high) >> 1) | u64::from(next) << (len - 1);
+            let mut hits = boundary & first;
+            while hits != 0 {
+                let p = base + hits.trailing_zeros() as usize;
+                hits &= hits - 1;
+                if p + 1 < to && p != 0 && hay[p] != b'_' && is(hay[p + 1], FIRST) {
+                    out.push(p);
+                }
+            }
+            base += len;
+        }
+        let sorted = out.len();
+        for c in memchr::memchr2_iter(b':', b'=', &hay[from..to]).map(|c| from + c) {
+            // `label ["']? [ \t]{0,3} [:=]`.
+            let mut e = c;
+            for _ in 0..=3 {
+                self.label_starts_before(hay, e, from, out);
+                if e > from && matches!(hay[e - 1], b'"' | b'\'') {
+                    self.label_starts_before(hay, e - 1, from, out);
+                }
+                if e == from || !matches!(hay[e - 1], b' ' | b'\t') {
+                    break;
+                }
+                e -= 1;
+            }
+        }
+        if out.len() > sorted {
+            out.sort_unstable();
+            out.dedup();
+        }
+    }
+
+    /// Pushes the start of every label that ends at `end` and starts at or after `from`.
+    fn label_starts_before(&self, hay: &[u8], end: usize, from: usize, out: &mut Vec<usize>) {
+        // Every label ends in one of these letters: most colons follow none of them.
+        if end == from || !matches!(hay[end - 1] | 0x20, b'e' | b's' | b'm' | b'o') {
+            return;
+        }
+        for label in LABELS {
+            if end >= from + label.len() && eq_ignore_case(&hay[end - label.len()..end], label) {
+                out.push(end - label.len());
+            }
+        }
+    }
+
+    /// Every pattern's leftmost-first match anchored at `p`, consuming no byte at or after
+    /// `lim` (look-arounds see the whole haystack). Returns whether any pattern matched.
+    pub fn at(&self, hay: &[u8], p: usize, lim: usize, out: &mut [Option<Shape>; 8]) -> bool {
+        let m = Matcher { hay, lim, s: self };
+        *out = [None; 8];
+        // The patterns after a word boundary share the word after it.
+        for v in m.boundary_start(p).iter() {
+            let w = m.word(v);
+            if out[0].is_none() {
+                out[0] = m.first_last(v, &w);
+            }
+            // Three words hold two: only where `first_last` matched.
+            if out[0].is_some() && out[1].is_none() {
+                out[1] = m.first_middle_last(v, &w);
+            }
+            if out[2].is_none() {
+                out[2] = m.last_comma_first(v, &w);
+            }
+            if out[3].is_none() {
+                out[3] = m.first_caps_last(v, &w);
+            }
+            if out[5].is_none() {
+                out[5] = m.honorific(v);
+            }
+        }
+        if p == 0 || m.has(p, SEP) {
+            out[4] = m.separated_cells(p);
+        }
+        if hay
+            .get(p)
+            .is_some_and(|b| matches!(b | 0x20, b'n' | b'v' | b'p' | b'a' | b'c' | b's'))
+        {
+            out[6] = m.labelled(p);
+        }
+        if p == 0 {
+            out[7] = m.whole_field();
+        }
+        out.iter().any(Option::is_some)
+    }
+}
+
+/// `word` (at most eight bytes) as an integer.
+fn pack(word: &[u8]) -> u64 {
+    word.iter().rev().fold(0, |acc, &b| acc << 8 | u64::from(b))
+}
+
+/// ASCII case-insensitive comparison; other bytes must be equal.
+fn eq_ignore_case(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.eq_ignore_ascii_case(y))
+}
+
+/// One search: the haystack, the end no match may consume past, and the lists.
+struct Matcher<'a> {
+    hay: &'a [u8],
+    lim: usize,
+    s: &'a NameShapes,
+}
+
+impl Matcher<'_> {
+    /// The byte at `i`, if a match may consume it.
+    #[inline]
+    fn byte(&self, i: usize) -> Option<u8> {
+        if i < self.lim {
+            self.hay.get(i).copied()
+        } else {
+            None
+        }
+    }
+
+    #[inline]
+    fn has(&self, i: usize, class: u8) -> bool {
+        self.byte(i).is_some_and(|b| is(b, class))
+    }
+
+    /// Length of the run of `class` bytes at `i`.
+    fn run(&self, i: usize, class: u8) -> usize {
+        let end = self.lim.min(self.hay.len());
+        self.hay
+            .get(i..end)
+            .map_or(0, |rest| rest.iter().take_while(|&&b| is(b, class)).count())
+    }
+
+    /// `(?:^|[^\w\x80-\xff])`: where the value may start after it, in order.
+    fn boundary_start(&self, p: usize) -> Ends {
+        let mut ends = Ends::default();
+        if p == 0 {
+            ends.push(0);
+        }
+        if self.has(p, BOUNDARY) {
+            ends.push(p + 1);
+        }
+        ends
+    }
+
+    /// `(?:$|[^\w\x80-\xff])` after a value ending at `e`: the match's end.
+    fn boundary_end(&self, e: usize) -> Option<usize> {
+        if e == self.hay.len() {
+            Some(e)
+        } else if self.has(e, BOUNDARY) {
+            Some(e + 1)
+        } else {
+            None
+        }
+    }
+
+    /// `[A-Z\xc3-\xc5][a-z\x80-\xbf\xc3-\xc5]{1,20}` at `i`: its end. Fewer letters than a
+    /// longer run would leave a letter next, which nothing after a word accepts.
+    fn capitalised(&self, i: usize) -> Option<usize> {
+        if !self.has(i, UPPER) {
+            return None;
+        }
+        let n = self.run(i + 1, LOWER);
+        (1..=20).contains(&n).then_some(i + 1 + n)
+    }
+
+    /// `(?:O'|D'|Mc|Mac|De|Di|Da|La|Le)?` + a capitalised word + `(?:-` another `)?`: its
+    /// ends in the regex's order of preference.
+    fn word(&self, i: usize) -> Ends {
+        let mut ends = Ends::default();
+        // At most one prefix fits (they differ in their first two bytes).
+        let prefix = match (self.byte(i), self.byte(i + 1), self.byte(i + 2)) {
+            (Some(b'O' | b'D'), Some(b'\''), _)
+            | (Some(b'M'), Some(b'c'), _)
+            | (Some(b'D'), Some(b'e' | b'i' | b'a'), _)
+            | (Some(b'L'), Some(b'a' | b'e'), _) => 2,
+            (Some(b'M'), Some(b'a'), Some(b'c')) => 3,
+            _ => 0,
+        };
+        if prefix > 0 {
+            self.word_core(i + prefix, &mut ends);
+        }
+        self.word_core(i, &mut ends);
+        ends
+    }
+
+    fn word_core(&self, i: usize, ends: &mut Ends) {
+        let Some(e) = self.capitalised(i) else {
+            return;
+        };
+        if self.byte(e) == Some(b'-')
+            && let Some(e2) = self.capitalised(e + 1)
+        {
+            ends.push(e2);
+        }
+        ends.push(e);
+    }
+
+    /// `[A-Z\x80-\x9e\xc3-\xc5]{2,20}(?:-` another `)?`: its ends in order.
+    fn caps(&self, i: usize) -> Ends {
+        let mut ends = Ends::default();
+        let part = |i: usize| {
+            let n = self.run(i, CAPS);
+            (2..=20).contains(&n).then_some(i + n)
+        };
+        let Some(e) = part(i) else {
+            return ends;
+        };
+        if self.byte(e) == Some(b'-')
+            && let Some(e2) = part(e + 1)
+        {
+            ends.push(e2);
+        }
+        ends.push(e);
+        ends
+    }
+
+    /// `[ ]{1,2}` at `i`. Greedy; what follows never starts with a space, so taking fewer
+    /// spaces never helps.
+    fn spaces(&self, i: usize) -> Option<usize> {
+        let n = self.run_of(i, b' ', 3);
+        (n > 0).then_some(i + n.min(2))
+    }
+
+    /// Length of the run of `b` at `i`, counted up to `max`.
+    fn run_of(&self, i: usize, b: u8, max: usize) -> usize {
+        let mut n = 0;
+        while n < max && self.byte(i + n) == Some(b) {
+            n += 1;
+        }
+        n
+    }
+
+    /// `(?:{@name_particles}[ ]{1,2}){0,2}` at `i`: where the next word must start. Particles
+    /// are lower-case and words capitalised, so fewer particles never help.
+    fn particles(&self, mut i: usize) -> usize {
+        for _ in 0..2 {
+            let n = self.run_lower_ascii(i, 9);
+            if n == 0 || n > 8 {
+                break;
+            }
+            let word = &self.hay[i..i + n];
+            if self.s.particles.binary_search(&pack(word)).is_err() {
+                break;
+            }
+            match self.spaces(i + n) {
+                Some(j) => i = j,
+                None => break,
+            }
+        }
+        i
+    }
+
+    fn run_lower_ascii(&self, i: usize, max: usize) -> usize {
+        let mut n = 0;
+        while n < max && self.byte(i + n).is_some_and(|b| b.is_ascii_lowercase()) {
+            n += 1;
+        }
+        n
+    }
+
+    /// `[ ]{1,2}(?:[A-Z]\.[ ]{1,2})?(?:{@name_particles}[ ]{1,2}){0,2}` after a word: where
+    /// the next word must start.
+    fn link(&self, e: usize) -> Option<usize> {
+        let mut j = self.spaces(e)?;
+        if self.byte(j).is_some_and(|b| b.is_ascii_uppercase())
+            && self.byte(j + 1) == Some(b'.')
+            && let Some(k) = self.spaces(j + 2)
+        {
+            j = k;
+        }
+        Some(self.particles(j))
+    }
+
+    /// `(?:link word){0,2}` after a word ending at `e`, then `tail`: (match end, value end).
+    fn more_words(
+        &self,
+        e: usize,
+        left: usize,
+        tail: &impl Fn(usize) -> Option<usize>,
+    ) -> Option<(usize, usize)> {
+        if left > 0
+            && let Some(j) = self.link(e)
+        {
+            for e2 in self.word(j).iter() {
+                if let Some(found) = self.more_words(e2, left - 1, tail) {
+                    return Some(found);
+                }
+            }
+        }
+        tail(e).map(|end| (end, e))
+    }
+
+    // The patterns after a word boundary take the value's start `v` and the ends of the
+    // word there, `w`.
+
+    fn first_last(&self, v: usize, w: &Ends) -> Option<Shape> {
+        for e1 in w.iter() {
+            let Some(j) = self.link(e1) else { continue };
+            for e2 in self.word(j).iter() {
+                if let Some(end) = self.boundary_end(e2) {
+                    return Some(Shape {
+                        end,
+                        value: (v, e2),
+                    });
+                }
+            }
+        }
+        None
+    }
+
+    fn first_middle_last(&self, v: usize, w: &Ends) -> Option<Shape> {
+        for e1 in w.iter() {
+            let Some(j) = self.link(e1) else { continue };
+            for e2 in self.word(j).iter() {
+                let Some(k) = self.link(e2) else { continue };
+                for e3 in self.word(k).iter() {
+                    if let Some(end) = self.boundary_end(e3) {
+                        return Some(Shape {
+                            end,
+                            value: (v, e3),
+                        });
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    fn last_comma_first(&self, v: usize, w: &Ends) -> Option<Shape> {
+        let caps = self.caps(v);
+        for e1 in w.iter().chain(caps.iter()) {
+            if self.byte(e1) != Some(b',') {
+                continue;
+            }
+            let Some(j) = self.spaces(e1 + 1) else {
+                continue;
+            };
+            for e2 in self.word(j).iter() {
+                if let Some(end) = self.boundary_end(e2) {
+                    return Some(Shape {
+                        end,
+                        value: (v, e2),
+                    });
+                }
+            }
+        }
+        None
+    }
+
+    fn first_caps_last(&self, v: usize, w: &Ends) -> Option<Shape> {
+        for e1 in w.iter() {
+            let Some(j) = self.spaces(e1) else { continue };
+            for e2 in self.caps(j).iter() {
+                if let Some(end) = self.boundary_end(e2) {
+                    return Some(Shape {
+                        end,
+                        value: (v, e2),
+                    });
+                }
+            }
+        }
+        None
+    }
+
+    fn separated_cells(&self, p: usize) -> Option<Shape> {
+        let mut starts = Ends::default();
+        if p == 0 {
+            starts.push(0);
+        }
+        if self.has(p, SEP) {
+            starts.push(p + 1);
+        }
+        for v in starts.iter() {
+            for e1 in self.word(v).iter() {
+                if !self.has(e1, SEP) {
+                    continue;
+                }
+                let j = self.particles(e1 + 1);
+                for e2 in self.word(j).iter() {
+                    let end = if e2 == self.hay.len() {
+                        Some(e2)
+                    } else {
+                        self.byte(e2)
+                            .filter(|&b| is(b, SEP) || b == b'\r' || b == b'\n')
+                            .map(|_| e2 + 1)
+                    };
+                    if let Some(end) = end {
+                        return Some(Shape {
+                            end,
+                            value: (v, e2),
+                        });
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    fn honorific(&self, v: usize) -> Option<Shape> {
+        let tail = |e| self.boundary_end(e);
+        let first = self.byte(v)?;
+        let (from, to) = self.s.title_first[usize::from(first)];
+        let rest = self
+            .hay
+            .get(v..self.lim.min(self.hay.len()))
+            .unwrap_or_default();
+        for title in &self.s.titles[usize::from(from)..usize::from(to)] {
+            let n = title.text.len();
+            if rest.len() < n || rest[1..n].iter().ne(&title.text[1..]) {
+                continue;
+            }
+            let after = v + title.text.len();
+            let mut ends = Ends::default();
+            if title.dot && self.byte(after) == Some(b'.') {
+                ends.push(after + 1);
+            }
+            ends.push(after);
+            for a in ends.iter() {
+                let Some(j) = self.spaces(a) else { continue };
+                let j = self.particles(j);
+                for e in self.word(j).iter() {
+                    if let Some((end, value_end)) = self.more_words(e, 2, &tail) {
+                        return Some(Shape {
+                            end,
+                            value: (v, value_end),
+                        });
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    fn labelled(&self, p: usize) -> Option<Shape> {
+        let tail = |e| self.boundary_end(e);
+        let rest = self
+            .hay
+            .get(p..self.lim.min(self.hay.len()))
+            .unwrap_or_default();
+        for label in LABELS {
+            if rest.len() < label.len() || !eq_ignore_case(&rest[..label.len()], label) {
+                continue;
+            }
+            let a = p + label.len();
+            let mut quoted = Ends::default();
+            if matches!(self.byte(a), Some(b'"' | b'\'')) {
+                quoted.push(a + 1);
+            }
+            quoted.push(a);
+            for q in quoted.iter() {
+                let s = q + self.blanks(q);
+                if !matches!(self.byte(s), Some(b':' | b'=')) {
+                    continue;
+                }
+                let u = s + 1 + self.blanks(s + 1);
+                let mut starts = Ends::default();
+                if matches!(self.byte(u), Some(b'"' | b'\'')) {
+                    starts.push(u + 1);
+                }
+                starts.push(u);
+                for v in starts.iter() {
+                    for e in self.word(v).iter() {
+                        if let Some((end, value_end)) = self.more_words(e, 2, &tail) {
+                            return Some(Shape {
+                                end,
+                                value: (v, value_end),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    /// `[ \t]{0,3}` at `i`: its length. Greedy; what follows never starts with a blank.
+    fn blanks(&self, i: usize) -> usize {
+        let mut n = 0;
+        while n < 3 && matches!(self.byte(i + n), Some(b' ' | b'\t')) {
+            n += 1;
+        }
+        n
+    }
+
+    fn whole_field(&self) -> Option<Shape> {
+        let pad = |i: usize| {
+            let mut n = 0;
+            while n < 3 && matches!(self.byte(i + n), Some(b' ' | b'\t' | b'"' | b'\'')) {
+                n += 1;
+            }
+            n
+        };
+        let v = pad(0);
+        // `[ \t"']{0,3}$`: the rest is at most three such bytes.
+        let tail = |e: usize| {
+            let n = pad(e);
+            (0..=n)
+                .any(|k| e + k == self.hay.len())
+                .then_some(self.hay.len())
+        };
+        for e in self.word(v).iter() {
+            if let Some((end, value_end)) = self.more_words(e, 2, &tail) {
+                return Some(Shape {
+                    end,
+                    value: (v, value_end),
+                });
+            }
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detection::Catalog;
+
+    fn builtin() -> Detector {
+        let catalog = Catalog::builtin().expect("built-in detectors load");
+        let found = catalog.detectors().iter().find(|d| &*d.id == "person_name");
+        found.expect("person_name is built in").clone()
+    }
+
+    /// Editing the name patterns turns the matcher off (the regex takes over, correct but
+    /// slower) until this module is checked against them and the fingerprint updated.
+    #[test]
+    fn the_built_in_name_patterns_are_the_ones_implemented() {
+        let d = builtin();
+        let sources: Vec<&str> = d.patterns.iter().map(|p| p.regex.as_str()).collect();
+        assert_eq!(
+            fingerprint(&sources),
+            FINGERPRINT,
+            "person_name's patterns changed: check name_shapes.rs against them"
+        );
+        assert!(NameShapes::new(&d).is_some());
+    }
+}
