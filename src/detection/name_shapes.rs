@@ -112,10 +112,11 @@ pub struct Shape {
     pub value: (usize, usize),
 }
 
-/// Up to eight positions in order of preference.
+/// Up to four positions in order of preference (a word has at most four ends: with or
+/// without a prefix, each with or without a hyphenated part).
 #[derive(Default, Clone, Copy)]
 struct Ends {
-    at: [usize; 8],
+    at: [usize; 4],
     len: usize,
 }
 
@@ -259,15 +260,22 @@ impl NameShapes {
             base += len;
         }
         let sorted = out.len();
+        // Every label ends in one of these letters: most colons follow none of them.
+        let label_end =
+            |i: usize| i > from && matches!(hay[i - 1] | 0x20, b'e' | b's' | b'm' | b'o');
         for c in memchr::memchr2_iter(b':', b'=', &hay[from..to]).map(|c| from + c) {
             // `label ["']? [ \t]{0,3} [:=]`.
             let mut e = c;
             for _ in 0..=3 {
-                self.label_starts_before(hay, e, from, out);
-                if e > from && matches!(hay[e - 1], b'"' | b'\'') {
-                    self.label_starts_before(hay, e - 1, from, out);
+                if e == from {
+                    break;
                 }
-                if e == from || !matches!(hay[e - 1], b' ' | b'\t') {
+                if label_end(e) {
+                    label_starts_before(hay, e, from, out);
+                } else if matches!(hay[e - 1], b'"' | b'\'') && label_end(e - 1) {
+                    label_starts_before(hay, e - 1, from, out);
+                }
+                if !matches!(hay[e - 1], b' ' | b'\t') {
                     break;
                 }
                 e -= 1;
@@ -279,23 +287,14 @@ impl NameShapes {
         }
     }
 
-    /// Pushes the start of every label that ends at `end` and starts at or after `from`.
-    fn label_starts_before(&self, hay: &[u8], end: usize, from: usize, out: &mut Vec<usize>) {
-        // Every label ends in one of these letters: most colons follow none of them.
-        if end == from || !matches!(hay[end - 1] | 0x20, b'e' | b's' | b'm' | b'o') {
-            return;
-        }
-        for label in LABELS {
-            if end >= from + label.len() && eq_ignore_case(&hay[end - label.len()..end], label) {
-                out.push(end - label.len());
-            }
-        }
-    }
-
     /// Every pattern's leftmost-first match anchored at `p`, consuming no byte at or after
     /// `lim` (look-arounds see the whole haystack). Returns whether any pattern matched.
     pub fn at(&self, hay: &[u8], p: usize, lim: usize, out: &mut [Option<Shape>; 8]) -> bool {
-        let m = Matcher { hay, lim, s: self };
+        let m = Matcher {
+            hay: &hay[..lim.min(hay.len())],
+            len: hay.len(),
+            s: self,
+        };
         *out = [None; 8];
         // The patterns after a word boundary share the word after it.
         for v in m.boundary_start(p).iter() {
@@ -333,6 +332,15 @@ impl NameShapes {
     }
 }
 
+/// Pushes the start of every label that ends at `end` and starts at or after `from`.
+fn label_starts_before(hay: &[u8], end: usize, from: usize, out: &mut Vec<usize>) {
+    for label in LABELS {
+        if end >= from + label.len() && eq_ignore_case(&hay[end - label.len()..end], label) {
+            out.push(end - label.len());
+        }
+    }
+}
+
 /// `word` (at most eight bytes) as an integer.
 fn pack(word: &[u8]) -> u64 {
     word.iter().rev().fold(0, |acc, &b| acc << 8 | u64::from(b))
@@ -343,10 +351,11 @@ fn eq_ignore_case(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.eq_ignore_ascii_case(y))
 }
 
-/// One search: the haystack, the end no match may consume past, and the lists.
+/// One search: the bytes a match may consume (the haystack up to the window's end), the
+/// haystack's length (where `$` holds), and the lists.
 struct Matcher<'a> {
     hay: &'a [u8],
-    lim: usize,
+    len: usize,
     s: &'a NameShapes,
 }
 
@@ -354,11 +363,7 @@ impl Matcher<'_> {
     /// The byte at `i`, if a match may consume it.
     #[inline]
     fn byte(&self, i: usize) -> Option<u8> {
-        if i < self.lim {
-            self.hay.get(i).copied()
-        } else {
-            None
-        }
+        self.hay.get(i).copied()
     }
 
     #[inline]
@@ -368,9 +373,8 @@ impl Matcher<'_> {
 
     /// Length of the run of `class` bytes at `i`.
     fn run(&self, i: usize, class: u8) -> usize {
-        let end = self.lim.min(self.hay.len());
         self.hay
-            .get(i..end)
+            .get(i..)
             .map_or(0, |rest| rest.iter().take_while(|&&b| is(b, class)).count())
     }
 
@@ -388,7 +392,7 @@ impl Matcher<'_> {
 
     /// `(?:$|[^\w\x80-\xff])` after a value ending at `e`: the match's end.
     fn boundary_end(&self, e: usize) -> Option<usize> {
-        if e == self.hay.len() {
+        if e == self.len {
             Some(e)
         } else if self.has(e, BOUNDARY) {
             Some(e + 1)
@@ -621,7 +625,7 @@ impl Matcher<'_> {
                 }
                 let j = self.particles(e1 + 1);
                 for e2 in self.word(j).iter() {
-                    let end = if e2 == self.hay.len() {
+                    let end = if e2 == self.len {
                         Some(e2)
                     } else {
                         self.byte(e2)
@@ -644,10 +648,7 @@ impl Matcher<'_> {
         let tail = |e| self.boundary_end(e);
         let first = self.byte(v)?;
         let (from, to) = self.s.title_first[usize::from(first)];
-        let rest = self
-            .hay
-            .get(v..self.lim.min(self.hay.len()))
-            .unwrap_or_default();
+        let rest = self.hay.get(v..).unwrap_or_default();
         for title in &self.s.titles[usize::from(from)..usize::from(to)] {
             let n = title.text.len();
             if rest.len() < n || rest[1..n].iter().ne(&title.text[1..]) {
@@ -677,10 +678,7 @@ impl Matcher<'_> {
 
     fn labelled(&self, p: usize) -> Option<Shape> {
         let tail = |e| self.boundary_end(e);
-        let rest = self
-            .hay
-            .get(p..self.lim.min(self.hay.len()))
-            .unwrap_or_default();
+        let rest = self.hay.get(p..).unwrap_or_default();
         for label in LABELS {
             if rest.len() < label.len() || !eq_ignore_case(&rest[..label.len()], label) {
                 continue;
@@ -738,9 +736,7 @@ impl Matcher<'_> {
         // `[ \t"']{0,3}$`: the rest is at most three such bytes.
         let tail = |e: usize| {
             let n = pad(e);
-            (0..=n)
-                .any(|k| e + k == self.hay.len())
-                .then_some(self.hay.len())
+            (0..=n).any(|k| e + k == self.len).then_some(self.len)
         };
         for e in self.word(v).iter() {
             if let Some((end, value_end)) = self.more_words(e, 2, &tail) {
