@@ -4,7 +4,6 @@
 //! prefilters and multi-pattern regexes, [`validate`] and [`context`] judge candidates, and
 //! [`mask`] turns a hit into evidence that is safe to print.
 
-pub mod address_shapes;
 pub mod analyze;
 pub mod catalog;
 pub mod context;

@@ -84,24 +84,6 @@ fn is(b: u8, class: u8) -> bool {
     CLASS[usize::from(b)] & class != 0
 }
 
-/// `[^\w\x80-\xff]`.
-#[inline]
-pub(super) fn is_boundary(b: u8) -> bool {
-    is(b, BOUNDARY)
-}
-
-/// `[a-z\x80-\xbf\xc3-\xc5]`.
-#[inline]
-pub(super) fn is_lower(b: u8) -> bool {
-    is(b, LOWER)
-}
-
-/// `[A-Z\xc3-\xc5]`.
-#[inline]
-pub(super) fn is_upper(b: u8) -> bool {
-    is(b, UPPER)
-}
-
 /// The `labelled` pattern's labels (ASCII case-insensitive), in its order; `apellidos?` is
 /// greedy, so `apellidos` comes first.
 const LABELS: [&[u8]; 14] = [
@@ -173,7 +155,7 @@ pub struct NameShapes {
 }
 
 /// FNV-1a over each pattern's source and a zero byte.
-pub(super) fn fingerprint(sources: &[&str]) -> u64 {
+fn fingerprint(sources: &[&str]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for s in sources {
         for &b in s.as_bytes().iter().chain(&[0]) {
@@ -307,13 +289,13 @@ impl NameShapes {
 
     /// Every pattern's leftmost-first match anchored at `p`, consuming no byte at or after
     /// `lim` (look-arounds see the whole haystack). Returns whether any pattern matched.
-    pub fn at(&self, hay: &[u8], p: usize, lim: usize, out: &mut [Option<Shape>]) -> bool {
+    pub fn at(&self, hay: &[u8], p: usize, lim: usize, out: &mut [Option<Shape>; 8]) -> bool {
         let m = Matcher {
             hay: &hay[..lim.min(hay.len())],
             len: hay.len(),
             s: self,
         };
-        out.fill(None);
+        *out = [None; 8];
         // The patterns after a word boundary share the word after it.
         for v in m.boundary_start(p).iter() {
             let w = m.word(v);
