@@ -1309,9 +1309,23 @@ impl Engine {
         report: &Range<usize>,
         scratch: &mut Scratch,
     ) -> Option<usize> {
-        let (start, end) = self.value_span(gi, pid, start, end, hay, scratch)?;
+        let value = self.value_span(gi, pid, start, end, hay, scratch)?;
+        self.judge(gi, pid.as_usize(), hay, value, report, scratch)
+    }
+
+    /// [`Self::candidate`] for the value `start..end` of group pattern `pid`, with the scan's
+    /// field and the words its keyword pass found.
+    fn judge(
+        &self,
+        gi: usize,
+        pid: usize,
+        hay: &[u8],
+        (start, end): (usize, usize),
+        report: &Range<usize>,
+        scratch: &mut Scratch,
+    ) -> Option<usize> {
         self.candidate(
-            self.groups[gi].patterns[pid.as_usize()],
+            self.groups[gi].patterns[pid],
             hay,
             start,
             end,
@@ -1411,20 +1425,7 @@ impl Engine {
             let mut best_end = None;
             for (pid, shape) in found.iter().enumerate() {
                 let Some(shape) = shape else { continue };
-                let end = self.candidate(
-                    group.patterns[pid],
-                    hay,
-                    shape.value.0,
-                    shape.value.1,
-                    report,
-                    &mut scratch.hits,
-                    &scratch.field,
-                    FoundWords {
-                        words: &scratch.context_words,
-                        keywords: &scratch.keyword_hits,
-                        span: scratch.context_span.as_ref(),
-                    },
-                );
+                let end = self.judge(gi, pid, hay, shape.value, report, scratch);
                 best_end = best_end.max(end);
             }
             at = best_end.unwrap_or(0).max(p + 1);

@@ -538,76 +538,43 @@ impl Matcher<'_> {
         tail(e).map(|end| (end, e))
     }
 
+    /// The first of `ends` after which a boundary closes the match: the match of a value from
+    /// `v` to there.
+    fn closed(&self, v: usize, ends: Ends) -> Option<Shape> {
+        ends.iter()
+            .find_map(|e| self.boundary_end(e).map(|end| Shape { end, value: (v, e) }))
+    }
+
     // The patterns after a word boundary take the value's start `v` and the ends of the
     // word there, `w`.
 
     fn first_last(&self, v: usize, w: &Ends) -> Option<Shape> {
-        for e1 in w.iter() {
-            let Some(j) = self.link(e1) else { continue };
-            for e2 in self.word(j).iter() {
-                if let Some(end) = self.boundary_end(e2) {
-                    return Some(Shape {
-                        end,
-                        value: (v, e2),
-                    });
-                }
-            }
-        }
-        None
+        w.iter()
+            .find_map(|e1| self.closed(v, self.word(self.link(e1)?)))
     }
 
     fn first_middle_last(&self, v: usize, w: &Ends) -> Option<Shape> {
-        for e1 in w.iter() {
-            let Some(j) = self.link(e1) else { continue };
-            for e2 in self.word(j).iter() {
-                let Some(k) = self.link(e2) else { continue };
-                for e3 in self.word(k).iter() {
-                    if let Some(end) = self.boundary_end(e3) {
-                        return Some(Shape {
-                            end,
-                            value: (v, e3),
-                        });
-                    }
-                }
-            }
-        }
-        None
+        w.iter().find_map(|e1| {
+            let j = self.link(e1)?;
+            self.word(j)
+                .iter()
+                .find_map(|e2| self.closed(v, self.word(self.link(e2)?)))
+        })
     }
 
     fn last_comma_first(&self, v: usize, w: &Ends) -> Option<Shape> {
         let caps = self.caps(v);
-        for e1 in w.iter().chain(caps.iter()) {
+        w.iter().chain(caps.iter()).find_map(|e1| {
             if self.byte(e1) != Some(b',') {
-                continue;
+                return None;
             }
-            let Some(j) = self.spaces(e1 + 1) else {
-                continue;
-            };
-            for e2 in self.word(j).iter() {
-                if let Some(end) = self.boundary_end(e2) {
-                    return Some(Shape {
-                        end,
-                        value: (v, e2),
-                    });
-                }
-            }
-        }
-        None
+            self.closed(v, self.word(self.spaces(e1 + 1)?))
+        })
     }
 
     fn first_caps_last(&self, v: usize, w: &Ends) -> Option<Shape> {
-        for e1 in w.iter() {
-            let Some(j) = self.spaces(e1) else { continue };
-            for e2 in self.caps(j).iter() {
-                if let Some(end) = self.boundary_end(e2) {
-                    return Some(Shape {
-                        end,
-                        value: (v, e2),
-                    });
-                }
-            }
-        }
-        None
+        w.iter()
+            .find_map(|e1| self.closed(v, self.caps(self.spaces(e1)?)))
     }
 
     fn separated_cells(&self, p: usize) -> Option<Shape> {
@@ -644,8 +611,20 @@ impl Matcher<'_> {
         None
     }
 
-    fn honorific(&self, v: usize) -> Option<Shape> {
+    /// A word at `i` and up to two more (`(?:link word){0,2}`), then a boundary: the match of
+    /// a value from `v`.
+    fn names_from(&self, v: usize, i: usize) -> Option<Shape> {
         let tail = |e| self.boundary_end(e);
+        self.word(i).iter().find_map(|e| {
+            let (end, value_end) = self.more_words(e, 2, &tail)?;
+            Some(Shape {
+                end,
+                value: (v, value_end),
+            })
+        })
+    }
+
+    fn honorific(&self, v: usize) -> Option<Shape> {
         let first = self.byte(v)?;
         let (from, to) = self.s.title_first[usize::from(first)];
         let rest = self.hay.get(v..).unwrap_or_default();
@@ -662,14 +641,8 @@ impl Matcher<'_> {
             ends.push(after);
             for a in ends.iter() {
                 let Some(j) = self.spaces(a) else { continue };
-                let j = self.particles(j);
-                for e in self.word(j).iter() {
-                    if let Some((end, value_end)) = self.more_words(e, 2, &tail) {
-                        return Some(Shape {
-                            end,
-                            value: (v, value_end),
-                        });
-                    }
+                if let Some(found) = self.names_from(v, self.particles(j)) {
+                    return Some(found);
                 }
             }
         }
@@ -677,7 +650,6 @@ impl Matcher<'_> {
     }
 
     fn labelled(&self, p: usize) -> Option<Shape> {
-        let tail = |e| self.boundary_end(e);
         let rest = self.hay.get(p..).unwrap_or_default();
         for label in LABELS {
             if rest.len() < label.len() || !eq_ignore_case(&rest[..label.len()], label) {
@@ -700,15 +672,8 @@ impl Matcher<'_> {
                     starts.push(u + 1);
                 }
                 starts.push(u);
-                for v in starts.iter() {
-                    for e in self.word(v).iter() {
-                        if let Some((end, value_end)) = self.more_words(e, 2, &tail) {
-                            return Some(Shape {
-                                end,
-                                value: (v, value_end),
-                            });
-                        }
-                    }
+                if let Some(found) = starts.iter().find_map(|v| self.names_from(v, v)) {
+                    return Some(found);
                 }
             }
         }
