@@ -1405,7 +1405,6 @@ impl Engine {
         report: &Range<usize>,
         scratch: &mut Scratch,
     ) {
-        let group = &self.groups[gi];
         let mut starts = std::mem::take(&mut scratch.shape_starts);
         shapes.starts(hay, window.start, window.end, &mut starts);
         let mut at = window.start;
@@ -1434,7 +1433,9 @@ impl Engine {
         #[cfg(debug_assertions)]
         if at < window.end {
             let input = Input::new(hay).range(at..window.end);
-            let m = group.regex.search_with(&mut scratch.caches[gi], &input);
+            let m = self.groups[gi]
+                .regex
+                .search_with(&mut scratch.caches[gi], &input);
             debug_assert!(
                 m.is_none_or(|m| m.start() >= report.end),
                 "name shapes missed {m:?} in {:?}",
