@@ -21,6 +21,7 @@
 use super::catalog::Detector;
 use super::engine::classes;
 use super::lists;
+use super::validate::is_particle;
 
 /// The patterns, in the detector file's order (group-local pattern ids).
 pub const PATTERNS: [&str; 8] = [
@@ -85,8 +86,9 @@ fn is(b: u8, class: u8) -> bool {
 }
 
 /// The `labelled` pattern's labels (ASCII case-insensitive), in its order; `apellidos?` is
-/// greedy, so `apellidos` comes first.
-const LABELS: [&[u8]; 14] = [
+/// greedy, so `apellidos` comes first. (The pattern spells `prénom` twice, as text and as
+/// escaped bytes: the same bytes, listed once.)
+const LABELS: [&[u8]; 13] = [
     b"name",
     b"names",
     b"nom",
@@ -96,7 +98,6 @@ const LABELS: [&[u8]; 14] = [
     b"vorname",
     b"nachname",
     "prénom".as_bytes(),
-    b"pr\xc3\xa9nom",
     b"apellidos",
     b"apellido",
     b"cognome",
@@ -143,9 +144,6 @@ struct Title {
 /// The matcher (see the module documentation).
 #[derive(Debug)]
 pub struct NameShapes {
-    /// Name particles (`van`, `de`), packed little-endian into integers (all are at most
-    /// eight ASCII lower-case letters), sorted.
-    particles: Vec<u64>,
     /// Titles in the pattern's order (honorifics, then salutations, each list longest
     /// first), grouped by first byte: only titles with the same first byte can both match
     /// at one place, and their order is kept.
@@ -183,14 +181,15 @@ impl NameShapes {
         if !names.eq(PATTERNS) || fingerprint(&sources) != FINGERPRINT {
             return None;
         }
-        let mut particles = Vec::new();
-        for p in longest_first("name_particles")? {
-            if p.is_empty() || p.len() > 8 || !p.bytes().all(|b| b.is_ascii_lowercase()) {
-                return None;
-            }
-            particles.push(pack(p.as_bytes()));
+        // Particles are looked up case-folded in the name lists ([`is_particle`]) but matched
+        // case-sensitively by the patterns: only a run of lower-case letters is looked up.
+        let particles = lists::entries("name_particles")?;
+        if !particles
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+        {
+            return None;
         }
-        particles.sort_unstable();
         let honorifics = longest_first("honorifics")?.into_iter().map(|t| (t, true));
         let salutations = longest_first("salutations")?
             .into_iter()
@@ -218,7 +217,6 @@ impl NameShapes {
             range.1 = i as u16 + 1;
         }
         Some(NameShapes {
-            particles,
             titles,
             title_first,
         })
@@ -335,20 +333,10 @@ impl NameShapes {
 /// Pushes the start of every label that ends at `end` and starts at or after `from`.
 fn label_starts_before(hay: &[u8], end: usize, from: usize, out: &mut Vec<usize>) {
     for label in LABELS {
-        if end >= from + label.len() && eq_ignore_case(&hay[end - label.len()..end], label) {
+        if end >= from + label.len() && hay[end - label.len()..end].eq_ignore_ascii_case(label) {
             out.push(end - label.len());
         }
     }
-}
-
-/// `word` (at most eight bytes) as an integer.
-fn pack(word: &[u8]) -> u64 {
-    word.iter().rev().fold(0, |acc, &b| acc << 8 | u64::from(b))
-}
-
-/// ASCII case-insensitive comparison; other bytes must be equal.
-fn eq_ignore_case(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.eq_ignore_ascii_case(y))
 }
 
 /// One search: the bytes a match may consume (the haystack up to the window's end), the
@@ -369,13 +357,6 @@ impl Matcher<'_> {
     #[inline]
     fn has(&self, i: usize, class: u8) -> bool {
         self.byte(i).is_some_and(|b| is(b, class))
-    }
-
-    /// Length of the run of `class` bytes at `i`.
-    fn run(&self, i: usize, class: u8) -> usize {
-        self.hay
-            .get(i..)
-            .map_or(0, |rest| rest.iter().take_while(|&&b| is(b, class)).count())
     }
 
     /// `(?:^|[^\w\x80-\xff])`: where the value may start after it, in order.
@@ -407,7 +388,7 @@ impl Matcher<'_> {
         if !self.has(i, UPPER) {
             return None;
         }
-        let n = self.run(i + 1, LOWER);
+        let n = self.count(i + 1, usize::MAX, |b| is(b, LOWER));
         (1..=20).contains(&n).then_some(i + 1 + n)
     }
 
@@ -447,7 +428,7 @@ impl Matcher<'_> {
     fn caps(&self, i: usize) -> Ends {
         let mut ends = Ends::default();
         let part = |i: usize| {
-            let n = self.run(i, CAPS);
+            let n = self.count(i, usize::MAX, |b| is(b, CAPS));
             (2..=20).contains(&n).then_some(i + n)
         };
         let Some(e) = part(i) else {
@@ -465,29 +446,22 @@ impl Matcher<'_> {
     /// `[ ]{1,2}` at `i`. Greedy; what follows never starts with a space, so taking fewer
     /// spaces never helps.
     fn spaces(&self, i: usize) -> Option<usize> {
-        let n = self.run_of(i, b' ', 3);
+        let n = self.count(i, 3, |b| b == b' ');
         (n > 0).then_some(i + n.min(2))
     }
 
-    /// Length of the run of `b` at `i`, counted up to `max`.
-    fn run_of(&self, i: usize, b: u8, max: usize) -> usize {
-        let mut n = 0;
-        while n < max && self.byte(i + n) == Some(b) {
-            n += 1;
-        }
-        n
+    /// Length of the run of bytes that `fits` at `i`, counted up to `max`.
+    fn count(&self, i: usize, max: usize, fits: impl Fn(u8) -> bool) -> usize {
+        let rest = self.hay.get(i..).unwrap_or_default();
+        rest.iter().take(max).take_while(|&&b| fits(b)).count()
     }
 
     /// `(?:{@name_particles}[ ]{1,2}){0,2}` at `i`: where the next word must start. Particles
     /// are lower-case and words capitalised, so fewer particles never help.
     fn particles(&self, mut i: usize) -> usize {
         for _ in 0..2 {
-            let n = self.run_lower_ascii(i, 9);
-            if n == 0 || n > 8 {
-                break;
-            }
-            let word = &self.hay[i..i + n];
-            if self.s.particles.binary_search(&pack(word)).is_err() {
+            let n = self.count(i, usize::MAX, |b| b.is_ascii_lowercase());
+            if n == 0 || !is_particle(&self.hay[i..i + n]) {
                 break;
             }
             match self.spaces(i + n) {
@@ -496,14 +470,6 @@ impl Matcher<'_> {
             }
         }
         i
-    }
-
-    fn run_lower_ascii(&self, i: usize, max: usize) -> usize {
-        let mut n = 0;
-        while n < max && self.byte(i + n).is_some_and(|b| b.is_ascii_lowercase()) {
-            n += 1;
-        }
-        n
     }
 
     /// `[ ]{1,2}(?:[A-Z]\.[ ]{1,2})?(?:{@name_particles}[ ]{1,2}){0,2}` after a word: where
@@ -611,12 +577,16 @@ impl Matcher<'_> {
         None
     }
 
-    /// A word at `i` and up to two more (`(?:link word){0,2}`), then a boundary: the match of
-    /// a value from `v`.
-    fn names_from(&self, v: usize, i: usize) -> Option<Shape> {
-        let tail = |e| self.boundary_end(e);
+    /// A word at `i` and up to two more (`(?:link word){0,2}`), then `tail`: the match of a
+    /// value from `v`.
+    fn names_from(
+        &self,
+        v: usize,
+        i: usize,
+        tail: &impl Fn(usize) -> Option<usize>,
+    ) -> Option<Shape> {
         self.word(i).iter().find_map(|e| {
-            let (end, value_end) = self.more_words(e, 2, &tail)?;
+            let (end, value_end) = self.more_words(e, 2, tail)?;
             Some(Shape {
                 end,
                 value: (v, value_end),
@@ -641,7 +611,9 @@ impl Matcher<'_> {
             ends.push(after);
             for a in ends.iter() {
                 let Some(j) = self.spaces(a) else { continue };
-                if let Some(found) = self.names_from(v, self.particles(j)) {
+                if let Some(found) =
+                    self.names_from(v, self.particles(j), &|e| self.boundary_end(e))
+                {
                     return Some(found);
                 }
             }
@@ -652,7 +624,7 @@ impl Matcher<'_> {
     fn labelled(&self, p: usize) -> Option<Shape> {
         let rest = self.hay.get(p..).unwrap_or_default();
         for label in LABELS {
-            if rest.len() < label.len() || !eq_ignore_case(&rest[..label.len()], label) {
+            if rest.len() < label.len() || !rest[..label.len()].eq_ignore_ascii_case(label) {
                 continue;
             }
             let a = p + label.len();
@@ -672,7 +644,8 @@ impl Matcher<'_> {
                     starts.push(u + 1);
                 }
                 starts.push(u);
-                if let Some(found) = starts.iter().find_map(|v| self.names_from(v, v)) {
+                let tail = |e| self.boundary_end(e);
+                if let Some(found) = starts.iter().find_map(|v| self.names_from(v, v, &tail)) {
                     return Some(found);
                 }
             }
@@ -682,36 +655,18 @@ impl Matcher<'_> {
 
     /// `[ \t]{0,3}` at `i`: its length. Greedy; what follows never starts with a blank.
     fn blanks(&self, i: usize) -> usize {
-        let mut n = 0;
-        while n < 3 && matches!(self.byte(i + n), Some(b' ' | b'\t')) {
-            n += 1;
-        }
-        n
+        self.count(i, 3, |b| b == b' ' || b == b'\t')
     }
 
     fn whole_field(&self) -> Option<Shape> {
-        let pad = |i: usize| {
-            let mut n = 0;
-            while n < 3 && matches!(self.byte(i + n), Some(b' ' | b'\t' | b'"' | b'\'')) {
-                n += 1;
-            }
-            n
-        };
+        let pad = |i: usize| self.count(i, 3, |b| matches!(b, b' ' | b'\t' | b'"' | b'\''));
         let v = pad(0);
         // `[ \t"']{0,3}$`: the rest is at most three such bytes.
         let tail = |e: usize| {
             let n = pad(e);
             (0..=n).any(|k| e + k == self.len).then_some(self.len)
         };
-        for e in self.word(v).iter() {
-            if let Some((end, value_end)) = self.more_words(e, 2, &tail) {
-                return Some(Shape {
-                    end,
-                    value: (v, value_end),
-                });
-            }
-        }
-        None
+        self.names_from(v, v, &tail)
     }
 }
 

@@ -22,8 +22,8 @@ mod ssn;
 mod vin;
 
 pub use date::parse_date;
-pub use names::may_hold_name_word;
 pub use names::warm_up as warm_up_names;
+pub use names::{is_particle, may_hold_name_word};
 
 /// Outcome of validating one candidate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -45,6 +45,11 @@ fn words() -> &'static WordTags {
     })
 }
 
+/// Whether `word` is in the `name_particles` list (`van`, `de`; case-folded).
+pub fn is_particle(word: &[u8]) -> bool {
+    words().get(word) & PARTICLE != 0
+}
+
 /// Length of the longest name particle (`della`): longer words are not looked up as one.
 fn max_particle() -> usize {
     static MAX: OnceLock<usize> = OnceLock::new();
