@@ -26,8 +26,6 @@
 
 use std::ops::Range;
 
-use aho_corasick::automaton::Automaton;
-use aho_corasick::{Anchored as AcAnchored, MatchKind as AcMatchKind, dfa::DFA as AcDfa};
 use regex_automata::{
     Anchored, Input, MatchKind, PatternID, PatternSet,
     meta::{self, Regex},
@@ -42,6 +40,7 @@ use regex_syntax::hir::{self, Hir};
 use super::analyze;
 use super::catalog::{Catalog, Detector, Prefilter};
 use super::context::{self, ContextMatcher, Words};
+use super::keywords::{KeywordDfa, for_each_overlapping, for_each_overlapping_split};
 use super::name_shapes::{self, NameShapes};
 use super::validate::{self, Ctx, Verdict};
 use crate::error::{DetectorError, Result};
@@ -395,7 +394,7 @@ pub struct Engine {
     detectors: Vec<Detector>,
     contexts: Vec<ContextMatcher>,
     groups: Vec<Group>,
-    keywords: Option<AcDfa>,
+    keywords: Option<KeywordDfa>,
     /// Per detector: the detectors whose hits count as its context (`context.detectors`).
     context_detectors: Vec<Vec<u16>>,
     /// Word pattern id of `keywords` → owner: a detector index for its keywords, the same with
@@ -655,58 +654,67 @@ impl Engine {
                 context_roles[i].push((di as u16, negative));
             }
         }
-        let compile_groups = || -> Result<Vec<Group>> {
-            plan.into_iter()
-                .map(|(trigger, patterns)| compile_group(&detectors, trigger, patterns))
-                .collect()
-        };
-        // The keyword automaton (hundreds of words: a DFA) builds on a second thread while
-        // this one compiles the groups: start-up is half of a small scan's time.
-        let build_keywords = || -> Result<Option<AcDfa>> {
+        // Start-up is most of a small scan's time, so two threads share it. The second builds
+        // the keyword automaton and loads the name lists the `person_name` validator would
+        // otherwise load on the first capitalised word, while the first compiles groups; then
+        // both take the groups left, the capitalised-word groups (names, addresses: the longest
+        // to compile) first.
+        let build_keywords = || -> Result<Option<KeywordDfa>> {
             if keywords.is_empty() {
                 return Ok(None);
             }
             // Keyword lists run to hundreds of words (special categories): a DFA keeps the
             // pass over every byte at one table look-up per byte. It is driven directly
             // (see `scan_inner`); with that many words no prefilter would apply.
-            aho_corasick::dfa::Builder::new()
-                .ascii_case_insensitive(true)
-                .match_kind(AcMatchKind::Standard)
-                .prefilter(false)
-                .build(&keywords)
-                .map(Some)
-                .map_err(|e| {
-                    DetectorError {
-                        file: "?".into(),
-                        detector: "?".into(),
-                        field: "keywords".into(),
-                        message: e.to_string(),
-                    }
-                    .into()
-                })
+            KeywordDfa::new(&keywords).map(Some).map_err(|e| {
+                DetectorError {
+                    file: "?".into(),
+                    detector: "?".into(),
+                    field: "keywords".into(),
+                    message: e.to_string(),
+                }
+                .into()
+            })
         };
-        // The second thread, which finishes first, also loads the name lists the `person_name`
-        // validator would otherwise load on the first capitalised word, while the scan's
-        // threads wait.
         let names = detectors.iter().any(|d| {
             d.validator
                 .as_ref()
                 .is_some_and(|(v, _)| v == "person_name")
         });
+        let mut order: Vec<usize> = (0..plan.len()).collect();
+        order.sort_by_key(|&i| !matches!(plan[i].0, Trigger::Capitalised(_)));
+        let taken = std::sync::atomic::AtomicUsize::new(0);
+        let compile_groups = || {
+            let mut done = Vec::new();
+            loop {
+                let k = taken.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(&i) = order.get(k) else {
+                    return done;
+                };
+                let (trigger, patterns) = &plan[i];
+                done.push((
+                    i,
+                    compile_group(&detectors, trigger.clone(), patterns.clone()),
+                ));
+            }
+        };
         let side = || {
             let keywords = build_keywords();
             if names {
                 validate::warm_up_names();
             }
-            keywords
+            (keywords, compile_groups())
         };
         let (groups, keywords) = std::thread::scope(|scope| {
             let side = scope.spawn(side);
-            let groups = compile_groups();
-            let side = side
+            let mut groups = compile_groups();
+            let (keywords, more) = side
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (groups, side)
+            groups.extend(more);
+            groups.sort_unstable_by_key(|g| g.0);
+            let groups: Result<Vec<Group>> = groups.into_iter().map(|g| g.1).collect();
+            (groups, keywords)
         });
         let (mut groups, keywords) = (groups?, keywords?);
         // Detectors with the same negative field names share one automaton for them.
@@ -932,7 +940,7 @@ impl Engine {
     /// keywords and context words: a field name costs one short pass, not a search per
     /// detector (the special categories' automata cost 65 M instructions to build, and field
     /// names 70 M to search, on the accuracy corpus).
-    fn name_words(&self, dfa: &AcDfa, name: &[u8]) -> (Vec<context::Verdict>, Vec<bool>) {
+    fn name_words(&self, dfa: &KeywordDfa, name: &[u8]) -> (Vec<context::Verdict>, Vec<bool>) {
         use context::Verdict::{Absent, Supported, Suppressed};
         let n = self.detectors.len();
         let (mut verdicts, mut keywords) = (vec![Absent; n], vec![false; n]);
@@ -1848,177 +1856,6 @@ pub fn for_each_colon_run(hay: &[u8], mut f: impl FnMut(usize, usize)) {
         };
     }
     close(run);
-}
-
-/// Calls `f(start, end, pattern)` for every match of `dfa` in `hay`, overlapping ones
-/// included, in the order of their ends (as `find_overlapping_iter` reports them). The DFA is
-/// driven here, with its state in a register: the crate's overlapping iterator keeps its
-/// position and state in memory between calls, which cost about an eighth more per byte.
-fn for_each_overlapping(dfa: &AcDfa, hay: &[u8], mut f: impl FnMut(usize, usize, usize)) {
-    // (An unanchored DFA always has a start state, and `Standard` semantics no dead state.)
-    if let Ok(start) = dfa.start_state(AcAnchored::No) {
-        one_lane(dfa, hay, (0, start), &mut f);
-    }
-}
-
-/// Walks `dfa` over `hay[at..]` from state `sid`, reporting every match to `f`; returns the
-/// state at the end of `hay` (or the dead state, where the walk stops).
-fn one_lane(
-    dfa: &AcDfa,
-    hay: &[u8],
-    (mut at, mut sid): (usize, aho_corasick::automaton::StateID),
-    f: &mut impl FnMut(usize, usize, usize),
-) -> aho_corasick::automaton::StateID {
-    while at < hay.len() {
-        (at, sid) = to_special(dfa, hay, at, sid);
-        if !dfa.is_match(sid) {
-            break;
-        }
-        report_matches(dfa, sid, at, f);
-    }
-    sid
-}
-
-/// Buffers shorter than this are walked in one lane by [`for_each_overlapping_split`].
-const TWO_LANES: usize = 2048;
-
-/// Pieces of this many bytes (the last up to twice as many) are walked in two lanes each by
-/// [`for_each_overlapping_split`]: the second lane's matches wait in a buffer, which pieces
-/// keep small however long the buffer is.
-const PIECE: usize = 256 << 10;
-
-/// [`for_each_overlapping`] for long buffers: the same calls in the same order, from two
-/// walks of the DFA interleaved in one loop, over the first and the second half of each piece
-/// of `hay`. Each byte's transition waits on the previous one's (a table look-up indexed by
-/// the state), so one walk leaves the processor idle between look-ups; two independent walks
-/// fill that time. The second walk starts `max_pattern_len` bytes before the middle, from the
-/// start state: an Aho-Corasick state is the longest suffix of the text read that begins some
-/// pattern, so from the middle on it is the state the first walk would have had. Its matches
-/// (those ending after the middle) wait in `later` until the first walk has reported its own;
-/// its state at the end of the piece is where the next piece's first walk starts.
-fn for_each_overlapping_split(
-    dfa: &AcDfa,
-    hay: &[u8],
-    later: &mut Vec<(usize, usize, usize)>,
-    mut f: impl FnMut(usize, usize, usize),
-) {
-    let Ok(start) = dfa.start_state(AcAnchored::No) else {
-        return;
-    };
-    let overlap = dfa.max_pattern_len();
-    if hay.len() < TWO_LANES.max(4 * overlap) {
-        return for_each_overlapping(dfa, hay, f);
-    }
-    let mut sid = start;
-    let mut from = 0;
-    while from < hay.len() {
-        let to = if hay.len() - from < 2 * PIECE {
-            hay.len()
-        } else {
-            from + PIECE
-        };
-        sid = two_lanes(dfa, &hay[..to], (from, sid, start), later, &mut f);
-        from = to;
-    }
-}
-
-/// One piece of [`for_each_overlapping_split`]: `hay[from..]`, the first walk starting in
-/// state `sid` (the true state at `from`), the second in the DFA's `start` state. Returns the
-/// state at the end of `hay`.
-fn two_lanes(
-    dfa: &AcDfa,
-    hay: &[u8],
-    (from, sid, start): (
-        usize,
-        aho_corasick::automaton::StateID,
-        aho_corasick::automaton::StateID,
-    ),
-    later: &mut Vec<(usize, usize, usize)>,
-    f: &mut impl FnMut(usize, usize, usize),
-) -> aho_corasick::automaton::StateID {
-    let mid = from + (hay.len() - from) / 2;
-    later.clear();
-    let (mut a, mut sa) = (from, sid);
-    let (mut b, mut sb) = (mid.saturating_sub(dfa.max_pattern_len()), start);
-    while a < mid {
-        (a, sa, b, sb) = to_special_2(dfa, hay, (a, sa, mid), (b, sb));
-        if dfa.is_match(sa) {
-            report_matches(dfa, sa, a, f);
-        }
-        if b > mid && dfa.is_match(sb) {
-            report_matches(dfa, sb, b, &mut |s, e, id| later.push((s, e, id)));
-        }
-    }
-    for &(s, e, id) in later.iter() {
-        f(s, e, id);
-    }
-    // The second walk's rest, alone: it is longer than the first.
-    one_lane(dfa, hay, (b, sb), f)
-}
-
-/// Calls `f(start, end, pattern)` for each match of the match state `sid` reached at `end`.
-#[inline]
-fn report_matches(
-    dfa: &AcDfa,
-    sid: aho_corasick::automaton::StateID,
-    end: usize,
-    f: &mut impl FnMut(usize, usize, usize),
-) {
-    for k in 0..dfa.match_len(sid) {
-        let pid = dfa.match_pattern(sid, k);
-        f(end - dfa.pattern_len(pid), end, pid.as_usize());
-    }
-}
-
-/// [`to_special`] for two walks at once: walk A over `hay[a..a_end]`, walk B from `b` on, a
-/// byte each per step, until either reaches a special state or A its end.
-#[inline(never)]
-fn to_special_2(
-    dfa: &AcDfa,
-    hay: &[u8],
-    (mut a, mut sa, a_end): (usize, aho_corasick::automaton::StateID, usize),
-    (mut b, mut sb): (usize, aho_corasick::automaton::StateID),
-) -> (
-    usize,
-    aho_corasick::automaton::StateID,
-    usize,
-    aho_corasick::automaton::StateID,
-) {
-    // B is never behind A's end by more than the buffer allows: it has `len - b >= a_end - a`
-    // bytes left, since it starts at most `mid` bytes before the end.
-    let (first, second) = (&hay[..a_end], &hay[b..]);
-    let lanes = first[a..].iter().zip(second);
-    for (&x, &y) in lanes {
-        sa = dfa.next_state(AcAnchored::No, sa, x);
-        sb = dfa.next_state(AcAnchored::No, sb, y);
-        a += 1;
-        b += 1;
-        if dfa.is_special(sa) || dfa.is_special(sb) {
-            break;
-        }
-    }
-    (a, sa, b, sb)
-}
-
-/// Runs `dfa` from state `sid` over `hay[at..]` up to and including the first byte that leads
-/// to a special (match or dead) state: returns the position after that byte and the state, or
-/// the end of `hay` and a plain state. A function of its own, so that the state and position
-/// stay in registers: inlined into the scan's large loop body, the state went through the stack
-/// on every byte, which lengthened each byte's chain of dependent loads.
-#[inline(never)]
-fn to_special(
-    dfa: &AcDfa,
-    hay: &[u8],
-    at: usize,
-    mut sid: aho_corasick::automaton::StateID,
-) -> (usize, aho_corasick::automaton::StateID) {
-    for (i, &b) in hay.iter().enumerate().skip(at) {
-        sid = dfa.next_state(AcAnchored::No, sid, b);
-        if dfa.is_special(sid) {
-            return (i + 1, sid);
-        }
-    }
-    (hay.len(), sid)
 }
 
 /// Calls `f(i)` for every capitalised word start in `hay`, in order: an ASCII capital at `i`,
@@ -3164,65 +3001,6 @@ mod tests {
             assert_eq!(line_hits(&gated, line.as_bytes()), expected, "{line}");
         }
         assert!(found > 20, "{found} addresses in random lines");
-    }
-
-    #[test]
-    fn keyword_loop_finds_what_the_overlapping_iterator_finds() {
-        let words = ["tel", "telefon", "ef", "fon", "a", "on", "Phone", "eph"];
-        let build = aho_corasick::dfa::Builder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(AcMatchKind::Standard)
-            .prefilter(false)
-            .build(words)
-            .expect("dfa");
-        let reference = aho_corasick::AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .match_kind(AcMatchKind::Standard)
-            .build(words)
-            .expect("automaton");
-        let mut next = crate::testing::numbers(7);
-        let alphabet = b"telfonaphTELFONAPH -";
-        // Short buffers, and long ones that the split walk takes in two lanes (around and
-        // past `TWO_LANES`, odd and even, words across the middle).
-        let lens = (0..200)
-            .chain((0..40).map(|i| TWO_LANES - 20 + i * 97))
-            .chain([2 * PIECE - 1, 2 * PIECE, 3 * PIECE + 123, 4 * PIECE + 7]);
-        for len in lens {
-            // Random letters and whole words (in either case), so that long words occur too,
-            // and one across the middle.
-            let mut hay: Vec<u8> = Vec::with_capacity(len + 8);
-            while hay.len() < len {
-                match next(3) {
-                    0 => {
-                        let w = words[next(words.len() as u64) as usize];
-                        hay.extend(w.bytes().map(|b| match next(2) {
-                            0 => b.to_ascii_uppercase(),
-                            _ => b.to_ascii_lowercase(),
-                        }));
-                    }
-                    _ => hay.push(alphabet[next(alphabet.len() as u64) as usize]),
-                }
-            }
-            hay.truncate(len);
-            // Across the middle of the buffer, and of and between the pieces of long ones.
-            let marks = (1..=len / PIECE).flat_map(|k| [k * PIECE, k * PIECE - PIECE / 2]);
-            for mark in marks.chain([len / 2]).filter(|_| len >= TWO_LANES) {
-                let at = mark - next(7) as usize;
-                if at + 7 <= len {
-                    hay[at..at + 7].copy_from_slice(b"telefon");
-                }
-            }
-            let want: Vec<_> = reference
-                .find_overlapping_iter(&hay)
-                .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
-                .collect();
-            let mut got = Vec::new();
-            for_each_overlapping(&build, &hay, |s, e, p| got.push((s, e, p)));
-            assert_eq!(got, want, "{}", String::from_utf8_lossy(&hay));
-            let (mut split, mut later) = (Vec::new(), Vec::new());
-            for_each_overlapping_split(&build, &hay, &mut later, |s, e, p| split.push((s, e, p)));
-            assert_eq!(split, want, "split walk of {len} bytes");
-        }
     }
 
     /// The linear sort of keyword hits orders them as a comparison sort would, for hits as the

@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod context;
 pub mod engine;
 pub mod examples;
+pub mod keywords;
 pub mod lists;
 pub mod mask;
 pub mod name_shapes;
