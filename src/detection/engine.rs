@@ -1619,8 +1619,10 @@ impl Engine {
             context::Verdict::Absent => false,
         };
         let verdict = early.unwrap_or_else(|| validate(supported));
-        if verdict == Verdict::Invalid {
-            return None;
+        match verdict {
+            Verdict::Invalid => return None,
+            Verdict::NeedsContext if !supported => return None,
+            _ => {}
         }
         let mut confidence = pattern.confidence;
         if supported {

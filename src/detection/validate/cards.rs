@@ -46,6 +46,12 @@ const ISSUERS: &[(&str, &str, u8, u8)] = &[
     ("56", "69", 12, 19),     // Maestro
 ];
 
+/// JCB's legacy 15-digit ranges, from before it moved to 3528–3589 (still listed by issuer
+/// tables and card generators). Few other numbers start like this, but IMEIs and account
+/// numbers are 15 digits long and Luhn-checked too, so such a number needs a card word or a
+/// card column near it ([`Verdict::NeedsContext`]).
+const LEGACY_JCB: &[&[u8]] = &[b"1800", b"2131"];
+
 /// Published test numbers of the major processors.
 const TEST_PANS: &[&[u8]] = &[
     b"4111111111111111",
@@ -83,14 +89,22 @@ fn issuer_ok(d: &[u8]) -> bool {
 
 /// Payment card number: 12–19 digits (separators: one kind of space or hyphen), Luhn, a known
 /// issuer prefix with a length it issues, not all one digit. Published test numbers are
-/// [`Verdict::Test`].
+/// [`Verdict::Test`]; JCB's legacy 15-digit numbers need context ([`Verdict::NeedsContext`]).
 pub fn credit_card(s: &[u8], _: &Ctx) -> Verdict {
     let Some(d) = norm::digits(s, b" -", true) else {
         return Verdict::Invalid;
     };
     let d = d.as_bytes();
-    if !(12..=19).contains(&d.len()) || norm::all_same(d) || !luhn(d) || !issuer_ok(d) {
+    if !(12..=19).contains(&d.len()) || norm::all_same(d) || !luhn(d) {
         return Verdict::Invalid;
+    }
+    if !issuer_ok(d) {
+        let legacy = d.len() == 15 && LEGACY_JCB.iter().any(|p| d.starts_with(p));
+        return if legacy {
+            Verdict::NeedsContext
+        } else {
+            Verdict::Invalid
+        };
     }
     if TEST_PANS.contains(&d) {
         Verdict::Test
@@ -117,6 +131,27 @@ mod tests {
         ] {
             let v = credit_card(pan.as_bytes(), &TODAY);
             assert!(v != Verdict::Invalid, "{pan}: {v:?}");
+        }
+    }
+
+    /// JCB's legacy 15-digit numbers (`1800…`, `2131…`) pass Luhn and their prefix, and then
+    /// need context; other lengths and Luhn failures there are no cards.
+    #[test]
+    fn legacy_jcb_needs_context() {
+        for pan in ["213100001234567", "1800 0011 2233 442", "213198765432104"] {
+            assert_eq!(
+                credit_card(pan.as_bytes(), &TODAY),
+                Verdict::NeedsContext,
+                "{pan}"
+            );
+        }
+        // Luhn fails; 16 and 14 digits (both pass Luhn).
+        for pan in ["213100001234568", "2131000012345672", "18000011223344"] {
+            assert_eq!(
+                credit_card(pan.as_bytes(), &TODAY),
+                Verdict::Invalid,
+                "{pan}"
+            );
         }
     }
 

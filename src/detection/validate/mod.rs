@@ -36,6 +36,10 @@ pub enum Verdict {
     /// `example.com` address, private or documentation IP range). Its confidence is capped at
     /// [`crate::detection::engine::TEST_VALUE_CONFIDENCE`].
     Test,
+    /// Passes, but the shape says too little about this value on its own: reported only when a
+    /// context word or the field name supports it (legacy 15-digit JCB card numbers). Lets a
+    /// validator that runs before the context search ([`runs_before_context`]) ask for it.
+    NeedsContext,
 }
 
 /// [`Verdict::Valid`] when `ok`, else [`Verdict::Invalid`].
