@@ -231,10 +231,10 @@ impl KeywordDfa {
     }
 }
 
-/// Calls `f(start, end, pattern)` for every match of `dfa` in `hay`, overlapping ones
-/// included, in the order of their ends (as `find_overlapping_iter` reports them). The DFA is
-/// driven here, with its state in a register: the crate's overlapping iterator keeps its
-/// position and state in memory between calls, which cost about an eighth more per byte.
+/// Calls `f(start, end, word)` for every match of `dfa` in `hay`, overlapping ones included,
+/// in the order of their ends (as `aho_corasick`'s `find_overlapping_iter` reports them). The
+/// walk keeps its state in a register: the crate's iterator, which keeps position and state in
+/// memory between calls, cost about an eighth more per byte.
 pub fn for_each_overlapping(dfa: &KeywordDfa, hay: &[u8], mut f: impl FnMut(usize, usize, usize)) {
     one_lane(dfa, hay, (0, dfa.start()), &mut f);
 }
@@ -328,7 +328,7 @@ fn two_lanes(
     one_lane(dfa, hay, (b, sb), f)
 }
 
-/// Calls `f(start, end, pattern)` for each match of the match state `sid` reached at `end`.
+/// Calls `f(start, end, word)` for each word of the match state `sid` reached at `end`.
 #[inline]
 fn report_matches(dfa: &KeywordDfa, sid: u32, end: usize, f: &mut impl FnMut(usize, usize, usize)) {
     for &id in dfa.matches(sid) {
