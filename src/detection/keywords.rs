@@ -85,9 +85,10 @@ impl KeywordDfa {
             classes[usize::from(b)] = classes[usize::from(fold(b))];
         }
         // The trie, as a dense table of node ids (0: no child; the root is node 0 and never a
-        // child). `own`: per node, the words that end there.
+        // child). `ends`: per node, the words that end there; breadth first below, the words
+        // that are suffixes of those join them.
         let mut table = vec![0u32; stride];
-        let mut own: Vec<Vec<u32>> = vec![Vec::new()];
+        let mut ends: Vec<Vec<u32>> = vec![Vec::new()];
         let too_large = |states: usize| TooLarge { states };
         for (id, w) in words.iter().enumerate() {
             let w = w.as_ref();
@@ -99,18 +100,18 @@ impl KeywordDfa {
                 let slot = node * stride + usize::from(classes[usize::from(b)]);
                 node = match table[slot] {
                     0 => {
-                        let next = own.len();
+                        let next = ends.len();
                         table[slot] = u32::try_from(next).map_err(|_| too_large(next))?;
                         table.resize(table.len() + stride, 0);
-                        own.push(Vec::new());
+                        ends.push(Vec::new());
                         next
                     }
                     child => child as usize,
                 };
             }
-            own[node].push(id as u32);
+            ends[node].push(id as u32);
         }
-        let states = own.len();
+        let states = ends.len();
         if states
             .checked_mul(stride)
             .is_none_or(|n| n > u32::MAX as usize)
@@ -121,7 +122,6 @@ impl KeywordDfa {
         // node's turn comes; the node's missing transitions are copied from it. A node's words
         // are its own, then those of its failure state (the words that are suffixes of its own).
         let mut fail = vec![0u32; states];
-        let mut out: Vec<Vec<u32>> = vec![Vec::new(); states];
         let mut order = Vec::with_capacity(states);
         order.push(0u32);
         let mut next = 0;
@@ -135,9 +135,10 @@ impl KeywordDfa {
                     // The root's children fail to the root.
                     let fc = if u == 0 { 0 } else { table[f * stride + c] };
                     fail[child] = fc;
-                    let mut words = std::mem::take(&mut own[child]);
-                    words.extend_from_slice(&out[fc as usize]);
-                    out[child] = words;
+                    // (The failure state is shallower: its list is complete.)
+                    let mut words = std::mem::take(&mut ends[child]);
+                    words.extend_from_slice(&ends[fc as usize]);
+                    ends[child] = words;
                     order.push(child as u32);
                 } else if u != 0 {
                     table[u * stride + c] = table[f * stride + c];
@@ -149,8 +150,8 @@ impl KeywordDfa {
         let mut new_id = vec![0u32; states];
         let ranked = order
             .iter()
-            .filter(|&&u| !out[u as usize].is_empty())
-            .chain(order.iter().filter(|&&u| out[u as usize].is_empty()));
+            .filter(|&&u| !ends[u as usize].is_empty())
+            .chain(order.iter().filter(|&&u| ends[u as usize].is_empty()));
         let mut rows = Vec::with_capacity(states);
         for (rank, &u) in ranked.enumerate() {
             new_id[u as usize] = (rank * stride) as u32;
@@ -164,8 +165,8 @@ impl KeywordDfa {
                     .iter()
                     .map(|&v| new_id[v as usize]),
             );
-            if !out[u].is_empty() {
-                match_ids.extend_from_slice(&out[u]);
+            if !ends[u].is_empty() {
+                match_ids.extend_from_slice(&ends[u]);
                 match_at.push(match_ids.len() as u32);
             }
         }
@@ -381,6 +382,7 @@ fn to_match(dfa: &KeywordDfa, hay: &[u8], at: usize, mut sid: u32) -> (usize, u3
 #[cfg(test)]
 mod tests {
     use super::*;
+    use aho_corasick::automaton::Automaton;
     use aho_corasick::{AhoCorasick, MatchKind};
 
     /// The crate's automaton for `words`, with the semantics [`KeywordDfa`] promises.
@@ -483,6 +485,19 @@ mod tests {
         words.retain(|w| !w.is_empty());
         assert!(words.len() > 1_000, "{} words", words.len());
         let dfa = KeywordDfa::new(&words).expect("dfa");
+        // Case folded into the classes: under 60 % of the crate's DFA of the same words (about
+        // half: 66 classes a row, where the crate pads its rows to 128).
+        let crate_dfa = aho_corasick::dfa::DFA::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(&words)
+            .expect("crate dfa");
+        assert!(
+            5 * dfa.memory_usage() < 3 * crate_dfa.memory_usage(),
+            "{} against {} bytes",
+            dfa.memory_usage(),
+            crate_dfa.memory_usage()
+        );
         let want = expected(&reference(&words), text.as_bytes());
         assert!(want.len() > 1_000, "{} matches", want.len());
         assert_eq!(found(&dfa, text.as_bytes()), want);

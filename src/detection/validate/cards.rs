@@ -46,11 +46,14 @@ const ISSUERS: &[(&str, &str, u8, u8)] = &[
     ("56", "69", 12, 19),     // Maestro
 ];
 
-/// JCB's legacy 15-digit ranges, from before it moved to 3528–3589 (still listed by issuer
-/// tables and card generators). Few other numbers start like this, but IMEIs and account
-/// numbers are 15 digits long and Luhn-checked too, so such a number needs a card word or a
-/// card column near it ([`Verdict::NeedsContext`]).
-const LEGACY_JCB: &[&[u8]] = &[b"1800", b"2131"];
+/// Ranges in the form of [`ISSUERS`] whose numbers need a card word or a card column near
+/// them ([`Verdict::NeedsContext`]): JCB's legacy 15-digit ranges, from before it moved to
+/// 3528–3589 (still listed by issuer tables and card generators). Few other numbers start like
+/// this, but IMEIs and account numbers are 15 digits long and Luhn-checked too.
+const ISSUERS_WITH_CONTEXT: &[(&str, &str, u8, u8)] = &[
+    ("1800", "1800", 15, 15), // JCB, legacy
+    ("2131", "2131", 15, 15), // JCB, legacy
+];
 
 /// Published test numbers of the major processors.
 const TEST_PANS: &[&[u8]] = &[
@@ -75,9 +78,10 @@ const TEST_PANS: &[&[u8]] = &[
     b"6200000000000005",
 ];
 
-fn issuer_ok(d: &[u8]) -> bool {
+/// Whether some range of `issuers` issues `d`: its prefix and its length.
+fn issued(issuers: &[(&str, &str, u8, u8)], d: &[u8]) -> bool {
     let len = d.len() as u8;
-    ISSUERS.iter().any(|&(lo, hi, min, max)| {
+    issuers.iter().any(|&(lo, hi, min, max)| {
         let n = lo.len();
         d.len() >= n
             && &d[..n] >= lo.as_bytes()
@@ -98,9 +102,8 @@ pub fn credit_card(s: &[u8], _: &Ctx) -> Verdict {
     if !(12..=19).contains(&d.len()) || norm::all_same(d) || !luhn(d) {
         return Verdict::Invalid;
     }
-    if !issuer_ok(d) {
-        let legacy = d.len() == 15 && LEGACY_JCB.iter().any(|p| d.starts_with(p));
-        return if legacy {
+    if !issued(ISSUERS, d) {
+        return if issued(ISSUERS_WITH_CONTEXT, d) {
             Verdict::NeedsContext
         } else {
             Verdict::Invalid
