@@ -118,7 +118,8 @@ enum Trigger {
 #[derive(Debug)]
 struct Group {
     trigger: Trigger,
-    /// Leftmost-first regex over the group's patterns.
+    /// Leftmost-first regex over the group's patterns. (Where `shapes` stand in for it,
+    /// release builds leave it empty: a regex of as many patterns that never match.)
     regex: Regex,
     /// `MatchKind::All` twin, to learn which other patterns match at a candidate's start.
     all: Option<Regex>,
@@ -130,7 +131,8 @@ struct Group {
     leading: Vec<[u64; 256]>,
     /// Group-local pattern id → (detector, pattern) indices.
     patterns: Vec<(u16, u16)>,
-    /// Group-local pattern id → how to find the reported span in a match.
+    /// Group-local pattern id → how to find the reported span in a match (`Whole` where
+    /// `shapes` find the spans, in release builds).
     value_group: Vec<ValueSpan>,
     /// Longest match of any pattern in the group (plus keyword distance for keyword groups).
     pad: usize,
@@ -264,8 +266,31 @@ fn compile_group(
             .build_many_from_hir(&hirs)
             .map_err(|e| engine_error(first, e.to_string()))
     };
-    let regex = build(MatchKind::LeftmostFirst)?;
-    let all = if patterns.len() > 1 {
+    let shapes = match trigger {
+        Trigger::Capitalised(d) if patterns.iter().all(|&(pd, _)| pd == d) => {
+            let d = &detectors[usize::from(d)];
+            let all = patterns
+                .iter()
+                .map(|&(_, p)| usize::from(p))
+                .eq(0..d.patterns.len());
+            all.then(|| NameShapes::new(d)).flatten()
+        }
+        _ => None,
+    };
+    // The shapes stand in for the regex, its twin and the value spans: release builds compile
+    // none of them (the `person_name` group's took 21 M instructions, a tenth of start-up),
+    // debug builds do, to check every step of the shapes against them.
+    let unused = shapes.is_some() && !cfg!(debug_assertions);
+    let regex = if unused {
+        Regex::builder()
+            .build_many_from_hir(&vec![Hir::fail(); hirs.len()])
+            .map_err(|e| engine_error(first, e.to_string()))?
+    } else {
+        build(MatchKind::LeftmostFirst)?
+    };
+    let all = if unused {
+        None
+    } else if patterns.len() > 1 {
         Some(build(MatchKind::All)?)
     } else {
         None
@@ -303,7 +328,7 @@ fn compile_group(
         .map(|&(d, p)| {
             let error = |e: String| engine_error(&detectors[usize::from(d)], e);
             let pattern = &detectors[usize::from(d)].patterns[usize::from(p)];
-            if !pattern.value_group {
+            if !pattern.value_group || unused {
                 return Ok(ValueSpan::Whole);
             }
             if let Some((first, last)) = analyze::value_trim(&pattern.hir) {
@@ -345,17 +370,6 @@ fn compile_group(
     let gate = match detectors[usize::from(patterns[0].0)].prefilter {
         Some(Prefilter::NameWords) if matches!(trigger, Trigger::Capitalised(_)) => {
             Some(validate::may_hold_name_word as fn(&[u8], usize) -> bool)
-        }
-        _ => None,
-    };
-    let shapes = match trigger {
-        Trigger::Capitalised(d) if patterns.iter().all(|&(pd, _)| pd == d) => {
-            let d = &detectors[usize::from(d)];
-            let all = patterns
-                .iter()
-                .map(|&(_, p)| usize::from(p))
-                .eq(0..d.patterns.len());
-            all.then(|| NameShapes::new(d)).flatten()
         }
         _ => None,
     };
