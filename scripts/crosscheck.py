@@ -3,6 +3,9 @@
 
     python3 scripts/crosscheck.py --out /tmp/xc            # write the corpus, scan it, print P/R/F1
     python3 scripts/crosscheck.py --out /tmp/xc --markdown # the table for docs/accuracy.md
+    python3 scripts/crosscheck.py --out /tmp/xc --phone-regions  # also: phone numbers per
+                                                       # locale, default regions against
+                                                       # --phone-regions <the locale's country>
 
 `scripts/accuracy.py` writes the project's own labelled corpus, whose names, addresses and
 layouts the detectors were developed against. This script measures how far that carries over
@@ -357,6 +360,40 @@ def generate(out, seed, rows):
     return labels
 
 
+def phone_regions(out, binary):
+    """Phone precision and recall per locale, by (file, line): each locale's directory scanned
+    with `--only phone`, once with the default regions and once with `--phone-regions` set to
+    the locale's country, as a user who knows where the data comes from would."""
+    truth = {}
+    for line in open(os.path.join(out, "labels.jsonl"), encoding="utf-8"):
+        lab = json.loads(line)
+        if lab["detector"] == "phone":
+            truth.setdefault(lab["path"].split("/")[0], set()).add((lab["path"], lab["line"]))
+    totals = {False: [0, 0, 0], True: [0, 0, 0]}
+
+    def pr(tp, fp, fn):
+        return f"{tp / max(1, tp + fp):.3f} / {tp / max(1, tp + fn):.3f}"
+
+    print("\n| locale | default regions P / R | `--phone-regions` P / R |\n|---|---|---|")
+    for locale, spec in LOCALES.items():
+        row = []
+        for regions in (False, True):
+            extra = ["--phone-regions", spec[0]] if regions else []
+            proc = subprocess.run([binary, "scan", os.path.join(out, locale), "-f", "jsonl", "--no-store",
+                                   "-q", "--fail-on", "never", "--only", "phone", *extra],
+                                  capture_output=True, text=True, check=True)
+            found = set()
+            for line in proc.stdout.splitlines():
+                f = json.loads(line)
+                found.add((os.path.relpath(f["location"]["path"], out), f["location"]["line"]))
+            t = truth.get(locale, set())
+            counts = [len(found & t), len(found - t), len(t - found)]
+            totals[regions] = [a + b for a, b in zip(totals[regions], counts)]
+            row.append(pr(*counts))
+        print(f"| {locale} ({spec[0]}) | {row[0]} | {row[1]} |")
+    print(f"| all | {pr(*totals[False])} | {pr(*totals[True])} |")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", required=True, help="directory for the corpus (written afresh)")
@@ -364,6 +401,8 @@ def main():
     ap.add_argument("--rows", type=int, default=200, help="rows per file (three files per locale)")
     ap.add_argument("--bin", default=os.path.join(HERE, "..", "target", "release", "piimap"))
     ap.add_argument("--markdown", action="store_true")
+    ap.add_argument("--phone-regions", action="store_true",
+                    help="also score phone numbers per locale with --phone-regions set to its country")
     a = ap.parse_args()
     if os.path.exists(os.path.join(a.out, "labels.jsonl")):
         import shutil
@@ -372,6 +411,8 @@ def main():
         labels = generate(a.out, a.seed, a.rows)
     print(f"corpus: {a.out}, {len(labels)} labels, seed {a.seed}, {', '.join(PINNED)}\n")
     score(a.out, a.bin, a.markdown)
+    if a.phone_regions:
+        phone_regions(a.out, a.bin)
 
 
 if __name__ == "__main__":

@@ -231,6 +231,11 @@ fn incremental_rescans_read_only_what_changed_and_drop_deleted_files() {
     );
     assert!(store.exists());
 
+    // Other phone regions may change what a file holds: every file is read again.
+    let (_, fourth) = audit(dir.path(), &["--since-last", "--phone-regions", "GB"]);
+    assert_eq!(fourth["scans"][3]["assets_unchanged"], 0);
+    assert!(fourth["scans"][3]["assets_read"].as_u64() > Some(1));
+
     // `reconcile` alone reads the same inventory.
     let out = cargo_bin_cmd!("piimap")
         .current_dir(dir.path())

@@ -648,6 +648,53 @@ fn config_file_sets_options_and_is_checked() {
 }
 
 #[test]
+fn phone_regions_choose_the_plans_of_national_numbers() {
+    let dir = TempDir::new().expect("tempdir");
+    // A Berlin number, and a Paris one (also valid in Vienna, whose numbers start `01`).
+    write(
+        dir.path(),
+        "p/contacts.txt",
+        "Tel: 030 12345678\nTél. : 01 42 68 53 00\n",
+    );
+    let lines = |extra: &[&str]| -> Vec<u64> {
+        let args = [
+            &["p", "--no-store", "--only", "phone", "--fail-on", "never"],
+            extra,
+        ]
+        .concat();
+        let (code, findings, err) = scan_jsonl(dir.path(), &args);
+        assert_eq!(code, 0, "{err}");
+        findings
+            .iter()
+            .map(|f| f["location"]["line"].as_u64().expect("line"))
+            .collect()
+    };
+    assert_eq!(lines(&[]), [1, 2]);
+    assert_eq!(lines(&["--phone-regions", "FR"]), [2]);
+    assert_eq!(lines(&["--phone-regions", "de"]), [1]);
+    assert_eq!(lines(&["--phone-regions", "DE,AT"]), [1, 2]);
+    // From the config file; the command line wins.
+    write(
+        dir.path(),
+        "piimap.toml",
+        "[scan]\nphone_regions = [\"FR\"]\n",
+    );
+    assert_eq!(lines(&[]), [2]);
+    assert_eq!(lines(&["--phone-regions", "DE"]), [1]);
+    let out = piimap()
+        .current_dir(dir.path())
+        .args(["scan", "p", "--no-store", "--phone-regions", "DE,XX"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--phone-regions") && err.contains("`XX`"),
+        "{err}"
+    );
+}
+
+#[test]
 fn user_detectors_add_and_errors_name_file_detector_field() {
     let dir = share();
     write(

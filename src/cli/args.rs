@@ -133,6 +133,11 @@ pub struct AuditArgs {
     #[arg(long, value_name = "DIR")]
     pub detectors: Option<PathBuf>,
 
+    /// Accept phone numbers written without a country code as numbers of these regions only
+    /// (comma-separated ISO 3166 codes; as in `piimap scan`).
+    #[arg(long, value_name = "CODES", value_delimiter = ',')]
+    pub phone_regions: Vec<String>,
+
     /// Worker threads [default: one per CPU].
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
@@ -237,6 +242,12 @@ pub struct ScanArgs {
     /// Run only these detectors (comma-separated ids).
     #[arg(long, value_name = "IDS", value_delimiter = ',')]
     pub only: Vec<String>,
+
+    /// Accept phone numbers written without a country code as numbers of these regions only
+    /// (comma-separated ISO 3166 codes: `DE,AT,CH`) [default: US, GB, DE, FR, NL, ES, IT, BE,
+    /// AT, CH, SE, PL, IE, CA, AU, IN, NO, FI, TR].
+    #[arg(long, value_name = "CODES", value_delimiter = ',')]
+    pub phone_regions: Vec<String>,
 
     /// Worker threads [default: one per CPU].
     #[arg(short = 'j', long, value_name = "N")]

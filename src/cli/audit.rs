@@ -114,6 +114,7 @@ pub fn audit(args: AuditArgs, config: ScanConfig) -> Result<u8> {
         fail_on: Some("never".into()),
         detectors: args.detectors,
         only: Vec::new(),
+        phone_regions: args.phone_regions,
         threads: args.threads,
         include: args.include,
         exclude: args.exclude,

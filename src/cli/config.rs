@@ -30,6 +30,8 @@ pub struct ScanConfig {
     pub detectors: Option<PathBuf>,
     #[serde(default)]
     pub only: Vec<String>,
+    #[serde(default)]
+    pub phone_regions: Vec<String>,
     pub threads: Option<usize>,
     #[serde(default)]
     pub include: Vec<String>,

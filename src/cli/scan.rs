@@ -5,10 +5,11 @@ use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::time::Instant;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, anyhow, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use piimap::classification::{AssetSummary, Taxonomy};
+use piimap::detection::validate::PhoneRegions;
 use piimap::detection::{Engine, EngineOptions};
 use piimap::finding::Finding;
 use piimap::report::{self, DetectorInfo, Format, Outcome, ScanMeta};
@@ -127,13 +128,23 @@ pub struct Executed {
 }
 
 /// A fingerprint of everything that shapes the evidence a scan records: the piimap version,
-/// the detectors (definitions, not only ids) and the minimum confidence. A store's records
-/// made with another fingerprint are re-read by incremental scans.
-fn detector_set(catalog: &piimap::detection::Catalog, min_confidence: f32) -> String {
+/// the detectors (definitions, not only ids), the minimum confidence and the phone regions. A
+/// store's records made with another fingerprint are re-read by incremental scans.
+fn detector_set(
+    catalog: &piimap::detection::Catalog,
+    min_confidence: f32,
+    phone_regions: PhoneRegions,
+) -> String {
     let text = format!(
-        "{}|{:016x}|{min_confidence}",
+        "{}|{:016x}|{min_confidence}{}",
         env!("CARGO_PKG_VERSION"),
-        catalog.digest()
+        catalog.digest(),
+        // Empty with the default regions: stores written before the option keep their sets.
+        if phone_regions == PhoneRegions::DEFAULT {
+            String::new()
+        } else {
+            format!("|phone:{}", phone_regions.ids().join(","))
+        }
     );
     format!("{:016x}", xxhash_rust::xxh3::xxh3_64(text.as_bytes()))
 }
@@ -186,10 +197,21 @@ pub fn execute(args: ScanArgs, config: ScanConfig, write_report: bool) -> Result
             .unwrap_or("any"),
         &known,
     )?;
+    let regions = if args.phone_regions.is_empty() {
+        &config.phone_regions
+    } else {
+        &args.phone_regions
+    };
+    let phone_regions = if regions.is_empty() {
+        PhoneRegions::DEFAULT
+    } else {
+        PhoneRegions::new(regions).map_err(|e| anyhow!("--phone-regions: {e}"))?
+    };
     let engine = Engine::new(
         &catalog,
         EngineOptions {
             min_confidence,
+            phone_regions,
             ..EngineOptions::default()
         },
     )?;
@@ -210,7 +232,7 @@ pub fn execute(args: ScanArgs, config: ScanConfig, write_report: bool) -> Result
     if since_last && store_path.is_none() {
         bail!("--since-last needs an inventory store (remove --no-store)");
     }
-    let set = detector_set(&catalog, min_confidence);
+    let set = detector_set(&catalog, min_confidence, phone_regions);
     let mut store = match &store_path {
         Some(p) => Some(piimap::inventory::Store::open(p)?),
         None => None,
@@ -622,6 +644,18 @@ fn close_assets(open: &mut HashMap<String, AssetSummary>, prefix: &str, outcome:
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The help of `--phone-regions` names the validator's own default list.
+    #[test]
+    fn phone_regions_help_names_the_default_regions() {
+        use clap::CommandFactory;
+        let mut cli = crate::cli::args::Cli::command();
+        let scan = cli.find_subcommand_mut("scan").expect("scan command");
+        let help = scan.render_long_help().to_string();
+        let flat = help.split_whitespace().collect::<Vec<_>>().join(" ");
+        let default = format!("[default: {}]", PhoneRegions::DEFAULT.ids().join(", "));
+        assert!(flat.contains(&default), "{default} not in: {flat}");
+    }
 
     #[test]
     fn fail_on_forms() {

@@ -52,6 +52,8 @@ pub struct EngineOptions {
     pub min_confidence: f32,
     /// "Today", for validators that judge plausibility (dates of birth).
     pub today: (i32, u8, u8),
+    /// The regions whose national phone numbers (without a country code) are valid.
+    pub phone_regions: validate::PhoneRegions,
 }
 
 impl Default for EngineOptions {
@@ -60,6 +62,7 @@ impl Default for EngineOptions {
         EngineOptions {
             min_confidence: 0.5,
             today: (i32::from(now.year()), now.month() as u8, now.day() as u8),
+            phone_regions: validate::PhoneRegions::DEFAULT,
         }
     }
 }
@@ -795,6 +798,7 @@ impl Engine {
             ctx: Ctx {
                 today: options.today,
                 context: false,
+                phone_regions: options.phone_regions,
             },
             detectors,
             contexts,

@@ -24,6 +24,7 @@ mod vin;
 pub use date::parse_date;
 pub use names::warm_up as warm_up_names;
 pub use names::{is_particle, may_hold_name_word};
+pub use phone::PhoneRegions;
 
 /// Outcome of validating one candidate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,6 +56,8 @@ pub struct Ctx {
     /// Whether a context word (or the field name) supports this candidate: validators of weak
     /// shapes may accept more with it (a name that is also a common word after `Dear`).
     pub context: bool,
+    /// The regions whose national phone numbers are accepted.
+    pub phone_regions: PhoneRegions,
 }
 
 /// A validator function.
@@ -120,6 +123,7 @@ pub fn names() -> Vec<&'static str> {
 pub(crate) const TODAY: Ctx = Ctx {
     today: (2026, 1, 1),
     context: false,
+    phone_regions: PhoneRegions::DEFAULT,
 };
 
 /// Asserts that `f` accepts every `valid` value and rejects every `invalid` one.

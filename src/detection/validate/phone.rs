@@ -239,6 +239,74 @@ impl Code {
     }
 }
 
+/// The regions whose national numbers (written without a country code) the phone validator
+/// accepts: by default those of [`REGIONS`], tried in that order; or a list the user gives
+/// (`--phone-regions DE,AT`), where numbers are more often national than the default guesses.
+/// Numbers with a country code are checked against their own region in either case.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PhoneRegions(Option<&'static [&'static str]>);
+
+impl PhoneRegions {
+    /// The built-in list.
+    pub const DEFAULT: PhoneRegions = PhoneRegions(None);
+
+    /// The regions `ids` (ISO 3166-1 alpha-2 codes, any case, as libphonenumber's metadata
+    /// names them), in this order. An error names the first code the metadata does not know.
+    /// Lists are kept for the rest of the process, each distinct one once.
+    pub fn new<S: AsRef<str>>(ids: &[S]) -> Result<PhoneRegions, String> {
+        let mut list: Vec<&'static str> = Vec::with_capacity(ids.len());
+        for id in ids {
+            let id = id.as_ref().trim();
+            let known = region_codes()
+                .keys()
+                .find(|known| known.eq_ignore_ascii_case(id))
+                .ok_or_else(|| {
+                    format!(
+                        "unknown phone region `{id}`: expected an ISO 3166 country code that \
+                         libphonenumber knows (US, GB, DE, FR, ...)"
+                    )
+                })?;
+            if !list.contains(known) {
+                list.push(known);
+            }
+        }
+        if list.is_empty() {
+            return Err("no phone region given".into());
+        }
+        static INTERNED: std::sync::Mutex<Vec<&'static [&'static str]>> =
+            std::sync::Mutex::new(Vec::new());
+        let mut interned = INTERNED.lock().unwrap_or_else(|e| e.into_inner());
+        let list = match interned.iter().find(|l| **l == list.as_slice()) {
+            Some(l) => *l,
+            None => {
+                let l: &'static [&'static str] = Vec::leak(list);
+                interned.push(l);
+                l
+            }
+        };
+        Ok(PhoneRegions(Some(list)))
+    }
+
+    /// The regions, in the order they are tried.
+    pub fn ids(&self) -> &'static [&'static str] {
+        self.0.unwrap_or(REGIONS)
+    }
+}
+
+/// Every region of the metadata with its calling code.
+fn region_codes() -> &'static BTreeMap<&'static str, u16> {
+    static MAP: OnceLock<BTreeMap<&'static str, u16>> = OnceLock::new();
+    MAP.get_or_init(|| {
+        let mut map = BTreeMap::new();
+        for (&code, regions) in &metadata().codes {
+            for r in regions {
+                map.entry(r.id.as_str()).or_insert(code);
+            }
+        }
+        map
+    })
+}
+
 /// [`REGIONS`] with their calling codes, looked up once.
 fn national_regions() -> &'static [(&'static str, &'static Code)] {
     static REGION_CODES: OnceLock<Vec<(&'static str, &'static Code)>> = OnceLock::new();
@@ -279,7 +347,7 @@ fn split_code(digits: &str) -> Option<(&'static Code, &str)> {
 /// of its region. The metadata's patterns are compiled once per calling code, on first use,
 /// into full-match regexes that any number of threads share (the crate's own validator looks
 /// each one up in a locked cache per call: 3–14 µs a number). Runs only on candidates.
-pub fn phone(s: &[u8], _: &Ctx) -> Verdict {
+pub fn phone(s: &[u8], ctx: &Ctx) -> Verdict {
     let Ok(text) = std::str::from_utf8(s) else {
         return Verdict::Invalid;
     };
@@ -328,13 +396,28 @@ pub fn phone(s: &[u8], _: &Ctx) -> Verdict {
         }),
         // North American grouping: valid in the North American plan or not at all (in the
         // union, `(754) 184-0888`, no valid exchange, passed as an Indian mobile number).
-        None if nanp_shaped(text) => national_regions()
+        None if ctx.phone_regions == PhoneRegions::DEFAULT && nanp_shaped(text) => {
+            national_regions()
+                .iter()
+                .filter(|(id, _)| matches!(*id, "US" | "CA"))
+                .any(|&(id, code)| code.valid_written(digits, id))
+        }
+        None if ctx.phone_regions == PhoneRegions::DEFAULT => national_regions()
             .iter()
-            .filter(|(id, _)| matches!(*id, "US" | "CA"))
             .any(|&(id, code)| code.valid_written(digits, id)),
-        None => national_regions()
-            .iter()
-            .any(|&(id, code)| code.valid_written(digits, id)),
+        // The user's regions; North American grouping only in those of +1, if any.
+        None => {
+            let regions = || {
+                ctx.phone_regions.ids().iter().filter_map(|&id| {
+                    let code = *region_codes().get(id)?;
+                    Some((id, code, Code::get(code)?))
+                })
+            };
+            let nanp = nanp_shaped(text) && regions().any(|(_, code, _)| code == 1);
+            regions()
+                .filter(|&(_, code, _)| !nanp || code == 1)
+                .any(|(id, _, plan)| plan.valid_written(digits, id))
+        }
     };
     if ok { Verdict::Valid } else { Verdict::Invalid }
 }
@@ -537,6 +620,48 @@ mod tests {
             disagree.len(),
             &disagree[..disagree.len().min(20)]
         );
+    }
+
+    /// National numbers are checked against the user's regions when given, in place of the
+    /// built-in list; numbers with a country code against their own region either way.
+    #[test]
+    fn regions_of_national_numbers() {
+        let with = |ids: &[&str]| Ctx {
+            phone_regions: PhoneRegions::new(ids).expect("known regions"),
+            ..TODAY
+        };
+        let valid = |s: &str, ctx: &Ctx| phone(s.as_bytes(), ctx) == Verdict::Valid;
+        let (de, fr, us_de) = (with(&["de"]), with(&["FR"]), with(&["US", "DE"]));
+        // A Berlin number: valid in Germany only (French numbers have ten digits).
+        assert!(valid("030 12345678", &TODAY));
+        assert!(valid("030 12345678", &de) && !valid("030 12345678", &fr));
+        // A French mobile number.
+        assert!(valid("06 12 34 56 78", &fr));
+        // A London number, in Britain only.
+        assert!(valid("020 7946 0958", &TODAY) && !valid("020 7946 0958", &fr));
+        // A Dutch-looking number with an area code the Netherlands do not have (Faker's
+        // `nl_NL` invents them): valid in another plan of the built-in list, not as Dutch.
+        assert!(valid("0974 717416", &TODAY) && !valid("0974 717416", &with(&["NL"])));
+        // North American grouping: in the regions of +1 if the list has one; in a list
+        // without any, as written in its regions (no trunk `0`: no German number).
+        assert!(valid("(415) 555-2671", &us_de) && !valid("(415) 555-2671", &de));
+        assert!(!valid("(754) 184-0888", &with(&["US", "IN"])));
+        // International numbers do not depend on the list.
+        assert!(valid("+33 6 12 34 56 78", &de) && valid("+1 415-555-2671", &fr));
+        assert!(!valid("+33 12", &de));
+    }
+
+    #[test]
+    fn region_lists() {
+        let a = PhoneRegions::new(&["de", " AT", "DE"]).expect("known");
+        assert_eq!(a.ids(), ["DE", "AT"]);
+        // The same list is kept once.
+        let b = PhoneRegions::new(&["DE", "at"]).expect("known");
+        assert!(std::ptr::eq(a.ids(), b.ids()));
+        assert_eq!(PhoneRegions::DEFAULT.ids(), REGIONS);
+        let err = PhoneRegions::new(&["DE", "XX"]).expect_err("unknown");
+        assert!(err.contains("`XX`"), "{err}");
+        assert!(PhoneRegions::new::<&str>(&[]).is_err());
     }
 
     #[test]
