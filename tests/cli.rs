@@ -694,6 +694,43 @@ fn phone_regions_choose_the_plans_of_national_numbers() {
     );
 }
 
+/// A bare run of digits is a phone number only with a phone word on its own line or under a
+/// phone column.
+#[test]
+fn bare_digit_phone_numbers_need_context_on_their_line() {
+    let dir = TempDir::new().expect("tempdir");
+    write(
+        dir.path(),
+        "p/people.csv",
+        "id,name,phone\n1,Anna,0166543736\n2,Ben,7250159348\n",
+    );
+    write(
+        dir.path(),
+        "p/notes.txt",
+        "Telefono: 0166543736\nnumber 3246912842\ncall me later\n",
+    );
+    let (_, findings, err) = scan_jsonl(
+        dir.path(),
+        &["p", "--no-store", "--only", "phone", "--fail-on", "never"],
+    );
+    let mut got: Vec<(String, u64)> = findings
+        .iter()
+        .map(|f| {
+            (
+                f["location"]["path"].as_str().expect("path").to_string(),
+                f["location"]["line"].as_u64().expect("line"),
+            )
+        })
+        .collect();
+    got.sort();
+    let want = [("p/notes.txt", 1), ("p/people.csv", 2), ("p/people.csv", 3)];
+    assert_eq!(
+        got,
+        want.map(|(p, l)| (p.to_string(), l)),
+        "{findings:?} {err}"
+    );
+}
+
 #[test]
 fn user_detectors_add_and_errors_name_file_detector_field() {
     let dir = share();

@@ -90,6 +90,8 @@ pub struct Pattern {
     pub value_group: bool,
     /// Whether a context word must be present.
     pub require_context: bool,
+    /// Whether it must be on the value's own line (or be the field's name).
+    pub context_on_line: bool,
     /// Built-in prefilter of this pattern (`ipv6`), if any.
     pub prefilter: Option<Prefilter>,
 }
@@ -129,7 +131,15 @@ impl Catalog {
             let patterns: Vec<_> = d
                 .patterns
                 .iter()
-                .map(|p| (&p.name, p.hir.to_string(), p.confidence, p.require_context))
+                .map(|p| {
+                    (
+                        &p.name,
+                        p.hir.to_string(),
+                        p.confidence,
+                        p.require_context,
+                        p.context_on_line,
+                    )
+                })
                 .collect();
             let text = format!(
                 "{}|{}|{}|{:?}|{:?}|{:?}|{}|{:?}|{:?}|{:?}\n",
@@ -369,7 +379,8 @@ fn check(origin: &str, spec: DetectorSpec) -> Result<Detector, DetectorError> {
         let digit_run = analyze::min_digit_run(&hir);
         let value_group = analyze::has_group(&hir, "value");
         let required_bytes = analyze::required_bytes(&hir);
-        let require_context = p.require_context.unwrap_or(spec.context.required);
+        let require_context =
+            p.require_context.unwrap_or(spec.context.required) || p.context_on_line;
         let pattern_prefilter = match p.prefilter.as_deref() {
             None => None,
             Some("ipv6") => Some(Prefilter::Ipv6),
@@ -396,6 +407,7 @@ fn check(origin: &str, spec: DetectorSpec) -> Result<Detector, DetectorError> {
             required_bytes,
             value_group,
             require_context,
+            context_on_line: p.context_on_line,
             prefilter: pattern_prefilter,
         });
     }

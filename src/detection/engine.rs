@@ -1630,6 +1630,10 @@ impl Engine {
                 context = context::Verdict::Supported;
             }
         }
+        // A weak shape takes its support only from its own line or field.
+        if context == context::Verdict::Supported && pattern.context_on_line && !on_line {
+            context = context::Verdict::Absent;
+        }
         let supported = match context {
             context::Verdict::Suppressed => return None,
             context::Verdict::Supported => true,

@@ -110,6 +110,11 @@ pub struct PatternSpec {
     /// strong detector, such as undelimited SSNs or national phone numbers).
     #[serde(default)]
     pub require_context: Option<bool>,
+    /// Requires context on the value's own line: a context word there, or the field's name
+    /// (shapes too weak for a word on a neighbouring line, such as a bare run of digits as a
+    /// phone number). Implies `require_context`.
+    #[serde(default)]
+    pub context_on_line: bool,
     /// A built-in prefilter for this pattern, when the shape of its matches allows a narrower
     /// one than its bytes: `"ipv6"` searches only around runs of colons at most five bytes
     /// apart that hold `::` or seven colons, which every IPv6 address has (a colon alone is
