@@ -241,8 +241,9 @@ impl Code {
 
 /// The regions whose national numbers (written without a country code) the phone validator
 /// accepts: by default those of [`REGIONS`], tried in that order; or a list the user gives
-/// (`--phone-regions DE,AT`), where numbers are more often national than the default guesses.
-/// Numbers with a country code are checked against their own region in either case.
+/// for data whose origin is known (`--phone-regions DE,AT`), which keeps numbers valid only in
+/// some other region out. Numbers with a country code are checked against their own region
+/// in either case.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct PhoneRegions(Option<&'static [&'static str]>);
 
