@@ -673,6 +673,30 @@ fn phone_regions_choose_the_plans_of_national_numbers() {
     assert_eq!(lines(&["--phone-regions", "FR"]), [2]);
     assert_eq!(lines(&["--phone-regions", "de"]), [1]);
     assert_eq!(lines(&["--phone-regions", "DE,AT"]), [1, 2]);
+    // The report says which regions were assumed.
+    let regions = |extra: &[&str]| -> Value {
+        let out = piimap()
+            .current_dir(dir.path())
+            .args([
+                "scan",
+                "p",
+                "--no-store",
+                "-f",
+                "json",
+                "--fail-on",
+                "never",
+            ])
+            .args(extra)
+            .output()
+            .expect("runs");
+        let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        doc["scan"]["phone_regions"].clone()
+    };
+    assert_eq!(
+        regions(&["--phone-regions", "fr,de"]),
+        serde_json::json!(["FR", "DE"])
+    );
+    assert_eq!(regions(&[])[0], "US");
     // From the config file; the command line wins.
     write(
         dir.path(),

@@ -341,6 +341,11 @@ pub fn execute(args: ScanArgs, config: ScanConfig, write_report: bool) -> Result
         started_at,
         targets: target_names.clone(),
         min_confidence,
+        phone_regions: phone_regions
+            .ids()
+            .iter()
+            .map(|id| id.to_string())
+            .collect(),
         show_values,
         detectors: engine
             .detectors()

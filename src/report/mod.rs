@@ -78,6 +78,9 @@ pub struct ScanMeta {
     pub targets: Vec<String>,
     /// Minimum confidence of reported findings.
     pub min_confidence: f32,
+    /// The regions whose national phone numbers (written without a country code) were
+    /// accepted, in the order tried (ISO 3166 codes; `--phone-regions`, or the default list).
+    pub phone_regions: Vec<String>,
     /// Whether raw values are included.
     pub show_values: bool,
     /// The detectors that ran.
