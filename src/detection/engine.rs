@@ -151,18 +151,21 @@ struct Group {
 
 impl Group {
     /// The group-local patterns other than `pid` (a bit per id) whose leading bytes fit
-    /// `hay` at `at`: only these can match there too. All when the group has no table, and at
-    /// the beginning of the haystack (where `^` holds, which the table leaves out).
-    fn others_at(&self, pid: PatternID, hay: &[u8], at: usize) -> u64 {
-        if self.leading.is_empty() || at == 0 {
-            return u64::MAX;
+    /// `hay` at `at`: only these can match there too. All at the beginning of the haystack
+    /// (where `^` holds, which the table leaves out); `None` when the group has no table.
+    fn others_at(&self, pid: PatternID, hay: &[u8], at: usize) -> Option<u64> {
+        if self.leading.is_empty() {
+            return None;
+        }
+        let mut bits = (u64::MAX >> (64 - self.patterns.len())) & !(1 << pid.as_usize());
+        if at == 0 {
+            return Some(bits);
         }
         let rest = hay.get(at..).unwrap_or_default();
-        let mut bits = (u64::MAX >> (64 - self.patterns.len())) & !(1 << pid.as_usize());
         for (table, &b) in self.leading.iter().zip(rest) {
             bits &= table[usize::from(b)];
         }
-        bits
+        Some(bits)
     }
 }
 
@@ -291,15 +294,17 @@ fn compile_group(
     } else {
         build(MatchKind::LeftmostFirst)?
     };
-    let all = if unused {
-        None
-    } else if patterns.len() > 1 {
+    // The leading-bytes table names the other patterns that can match where one did; the
+    // twin, which says which do, is needed without a table (over 64 patterns) and checks the
+    // table in debug builds.
+    let table = (2..=64).contains(&patterns.len()) && !unused;
+    let all = if patterns.len() > 1 && !unused && (!table || cfg!(debug_assertions)) {
         Some(build(MatchKind::All)?)
     } else {
         None
     };
     let mut leading = Vec::new();
-    if all.is_some() && patterns.len() <= 64 {
+    if table {
         leading = vec![[0u64; 256]; analyze::LEADING];
         for (pid, hir) in hirs.iter().enumerate() {
             let sets = analyze::leading_bytes(hir);
@@ -1283,38 +1288,59 @@ impl Engine {
                 self.try_pattern(gi, m.pattern(), m.start(), m.end(), hay, report, scratch);
             // Other patterns of the group that match at the same start get their chance too,
             // if the bytes there fit the start of some other pattern.
+            // Other patterns of the group that match at the same start get their chance too:
+            // those whose leading bytes fit the bytes there, each with an anchored search (most
+            // fail within a few bytes). Without the table (over 64 patterns), the twin says
+            // which match; debug builds run it anyway, to check the table.
             let others = group.others_at(m.pattern(), hay, m.start());
-            // Debug builds run the twin anyway, to check that the table ruled out no match.
-            if let (Some(all), Some(cache), true) = (
-                &group.all,
-                scratch.all_caches[gi].as_mut(),
-                others != 0 || cfg!(debug_assertions),
-            ) {
-                let set = &mut scratch.patset[gi];
-                set.clear();
-                let anchored = Input::new(hay)
-                    .range(m.start()..window.end)
-                    .anchored(Anchored::Yes);
-                all.which_overlapping_matches_with(cache, &anchored, set);
-                debug_assert!(
-                    others != 0 || set.iter().all(|pid| pid == m.pattern()),
-                    "leading bytes ruled out a pattern that matches at {:?}",
-                    String::from_utf8_lossy(&hay[m.start()..window.end])
-                );
-                for pid in 0..group.patterns.len() {
-                    let pid = PatternID::new_unchecked(pid);
-                    if pid == m.pattern() || !scratch.patset[gi].contains(pid) {
-                        continue;
-                    }
-                    let input = Input::new(hay)
+            let twin = match (&group.all, scratch.all_caches[gi].as_mut()) {
+                (Some(all), Some(cache)) => {
+                    let set = &mut scratch.patset[gi];
+                    set.clear();
+                    let anchored = Input::new(hay)
                         .range(m.start()..window.end)
-                        .anchored(Anchored::Pattern(pid));
-                    if let Some(alt) = group.regex.search_with(&mut scratch.caches[gi], &input) {
-                        let end =
-                            self.try_pattern(gi, pid, alt.start(), alt.end(), hay, report, scratch);
-                        best_end = best_end.max(end);
+                        .anchored(Anchored::Yes);
+                    all.which_overlapping_matches_with(cache, &anchored, set);
+                    debug_assert!(
+                        others.is_none_or(|bits| set
+                            .iter()
+                            .all(|pid| pid == m.pattern() || bits & 1 << pid.as_usize() != 0)),
+                        "leading bytes ruled out a pattern that matches at {:?}",
+                        String::from_utf8_lossy(&hay[m.start()..window.end])
+                    );
+                    true
+                }
+                _ => false,
+            };
+            let mut try_other = |pid: PatternID, scratch: &mut Scratch| {
+                let input = Input::new(hay)
+                    .range(m.start()..window.end)
+                    .anchored(Anchored::Pattern(pid));
+                if let Some(alt) = group.regex.search_with(&mut scratch.caches[gi], &input) {
+                    let end =
+                        self.try_pattern(gi, pid, alt.start(), alt.end(), hay, report, scratch);
+                    best_end = best_end.max(end);
+                }
+            };
+            match others {
+                Some(mut bits) => {
+                    while bits != 0 {
+                        try_other(
+                            PatternID::new_unchecked(bits.trailing_zeros() as usize),
+                            scratch,
+                        );
+                        bits &= bits - 1;
                     }
                 }
+                None if twin => {
+                    for pid in 0..group.patterns.len() {
+                        let pid = PatternID::new_unchecked(pid);
+                        if pid != m.pattern() && scratch.patset[gi].contains(pid) {
+                            try_other(pid, scratch);
+                        }
+                    }
+                }
+                None => {}
             }
             // After a validated match, go on after it; otherwise a shorter or later match may
             // still start inside the rejected one.
@@ -2975,12 +3001,12 @@ mod tests {
                 // Any other pattern of the group serves as the one that matched.
                 let other = PatternID::new_unchecked(usize::from(q == 0));
                 for text in &texts {
-                    for at in 1..text.len() {
+                    for at in 0..text.len() {
                         let input = Input::new(text).range(at..).anchored(Anchored::Yes);
                         if alone.is_match(input) {
                             checked += 1;
                             assert_ne!(
-                                group.others_at(other, text, at) & (1 << q),
+                                group.others_at(other, text, at).unwrap_or(u64::MAX) & (1 << q),
                                 0,
                                 "{} ruled out at {at} of {:?}",
                                 engine.detectors[usize::from(d)].patterns[usize::from(p)].name,
