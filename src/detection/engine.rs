@@ -124,13 +124,14 @@ struct Group {
     /// Leftmost-first regex over the group's patterns. (Where `shapes` stand in for it,
     /// release builds leave it empty: a regex of as many patterns that never match.)
     regex: Regex,
-    /// `MatchKind::All` twin, to learn which other patterns match at a candidate's start.
+    /// `MatchKind::All` twin, which says which other patterns match at a candidate's start:
+    /// built for groups without a `leading` table, and in debug builds to check the table.
     all: Option<Regex>,
-    /// With the twin, per position of a match's first [`analyze::LEADING`] and per byte: the
-    /// group-local patterns (a bit per id) whose matches can have that byte there
-    /// ([`analyze::leading_bytes`]), so that the twin runs only when another pattern could
-    /// match where one did. Empty when the group has more than 64 patterns (the twin always
-    /// runs).
+    /// Per position of a match's first [`analyze::LEADING`] and per byte: the group-local
+    /// patterns (a bit per id) whose matches can have that byte there
+    /// ([`analyze::leading_bytes`]), so that another pattern gets an anchored search at a
+    /// candidate's start only if it could match there. Empty when the group has one pattern,
+    /// or more than 64 (the twin then says which match).
     leading: Vec<[u64; 256]>,
     /// Group-local pattern id → (detector, pattern) indices.
     patterns: Vec<(u16, u16)>,
@@ -231,7 +232,8 @@ impl Solver {
 }
 
 /// Compiles the group of `patterns` ((detector, pattern) indices) that `trigger` opens
-/// windows for: its regex, the `MatchKind::All` twin, and how each pattern's value is found.
+/// windows for: its regex, its leading-bytes table (or the `MatchKind::All` twin), and how each
+/// pattern's value is found.
 fn compile_group(
     detectors: &[Detector],
     trigger: Trigger,
