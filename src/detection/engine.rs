@@ -1288,8 +1288,6 @@ impl Engine {
             }
             let mut best_end =
                 self.try_pattern(gi, m.pattern(), m.start(), m.end(), hay, report, scratch);
-            // Other patterns of the group that match at the same start get their chance too,
-            // if the bytes there fit the start of some other pattern.
             // Other patterns of the group that match at the same start get their chance too:
             // those whose leading bytes fit the bytes there, each with an anchored search (most
             // fail within a few bytes). Without the table (over 64 patterns), the twin says
