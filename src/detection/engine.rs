@@ -805,6 +805,7 @@ impl Engine {
             ctx: Ctx {
                 today: options.today,
                 context: false,
+                field: false,
                 phone_regions: options.phone_regions,
             },
             detectors,
@@ -1600,11 +1601,12 @@ impl Engine {
         {
             return None;
         }
-        let validate = |supported: bool| match &d.validator {
+        let validate = |supported: bool, by_field: bool| match &d.validator {
             Some((_, f)) => f(
                 &hay[start..end],
                 &Ctx {
                     context: supported,
+                    field: by_field,
                     ..self.ctx
                 },
             ),
@@ -1614,7 +1616,7 @@ impl Engine {
         // first: it rejects most candidates of patterns that require it before a costly
         // validator (phone) runs.
         let early = if self.validate_first[usize::from(di)] {
-            match validate(false) {
+            match validate(false, false) {
                 Verdict::Invalid => return None,
                 v => Some(v),
             }
@@ -1641,9 +1643,9 @@ impl Engine {
             judged
         };
         // A field's name speaks for the value as a label on its line does.
-        if context != context::Verdict::Suppressed
-            && (field_verdict == Some(context::Verdict::Supported) || field_keyword)
-        {
+        let by_field = context != context::Verdict::Suppressed
+            && (field_verdict == Some(context::Verdict::Supported) || field_keyword);
+        if by_field {
             context = context::Verdict::Supported;
             on_line = true;
         }
@@ -1666,7 +1668,7 @@ impl Engine {
             context::Verdict::Absent if pattern.require_context => return None,
             context::Verdict::Absent => false,
         };
-        let verdict = early.unwrap_or_else(|| validate(supported));
+        let verdict = early.unwrap_or_else(|| validate(supported, by_field));
         match verdict {
             Verdict::Invalid => return None,
             Verdict::NeedsContext if !supported => return None,

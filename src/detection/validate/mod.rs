@@ -56,6 +56,9 @@ pub struct Ctx {
     /// Whether a context word (or the field name) supports this candidate: validators of weak
     /// shapes may accept more with it (a name that is also a common word after `Dear`).
     pub context: bool,
+    /// Whether the support comes from the field's name (a CSV column, a JSON key, a database
+    /// column): a stronger hint than a word near the value.
+    pub field: bool,
     /// The regions whose national phone numbers are accepted.
     pub phone_regions: PhoneRegions,
 }
@@ -123,6 +126,7 @@ pub fn names() -> Vec<&'static str> {
 pub(crate) const TODAY: Ctx = Ctx {
     today: (2026, 1, 1),
     context: false,
+    field: false,
     phone_regions: PhoneRegions::DEFAULT,
 };
 

@@ -6,7 +6,8 @@
 //! (van, de, bin). The rules:
 //!
 //! * every token is a capitalised word, an initial (`J.`) or a particle; a function word
-//!   (`name_stopwords`: My, The, Den, Las) is never part of a name;
+//!   (`name_stopwords`: My, The, Den, Las, Per) is part of a name only after a title or in a
+//!   field whose name supports names, and then counts as a word in no dictionary;
 //! * **without context**: at least two name words; the given name is a known first name and
 //!   the family name a known surname (`Last, First` when a comma separates them); a middle
 //!   word is a known first name or surname; and not every name word is a common word
@@ -332,7 +333,11 @@ pub fn person_name(value: &[u8], ctx: &Ctx) -> Verdict {
     let (Some(&head), Some(&tail)) = (words.first(), words.last()) else {
         return Verdict::Invalid;
     };
-    if words.iter().any(|w| w.stop) {
+    // A function word is no name word (`The Smiths`, `My Steuer-ID`), unless a title or the
+    // field's name says the candidate is a name: then it counts as a word in no dictionary
+    // (`Per Lindgren` in a `full_name` column; Per is a given name and a preposition). A
+    // context word near it is too weak a hint (`Old NINO on file`).
+    if !(title || ctx.field) && words.iter().any(|w| w.stop) {
         return Verdict::Invalid;
     }
     let unknown = words.iter().filter(|w| !w.known()).count();
@@ -466,5 +471,27 @@ mod tests {
         assert!(!check("Customer Service", true));
         assert!(!check("Rose Bowl Tickets", true));
         assert!(!check("jane doe", true));
+    }
+
+    /// A function word that is also a given name (`Per`) counts, as a word in no dictionary,
+    /// only after a title or under a field name that supports names.
+    #[test]
+    fn function_words_need_a_title_or_a_field() {
+        let by_field = |v: &str| {
+            let ctx = Ctx {
+                context: true,
+                field: true,
+                ..TODAY
+            };
+            person_name(v.as_bytes(), &ctx) == Verdict::Valid
+        };
+        assert!(!check("Per Lindgren", false));
+        assert!(!check("Per Lindgren", true));
+        assert!(!check("My Steuer", true));
+        assert!(by_field("Per Lindgren"));
+        assert!(check("Herr Per Lindgren", false));
+        // Still at most one word in no dictionary, and never a lone function word.
+        assert!(!by_field("The Xyzzyq"));
+        assert!(!by_field("Per"));
     }
 }
