@@ -3008,7 +3008,7 @@ mod tests {
                         if alone.is_match(input) {
                             checked += 1;
                             assert_ne!(
-                                group.others_at(other, text, at).unwrap_or(u64::MAX) & (1 << q),
+                                group.others_at(other, text, at).expect("a table") & (1 << q),
                                 0,
                                 "{} ruled out at {at} of {:?}",
                                 engine.detectors[usize::from(d)].patterns[usize::from(p)].name,
